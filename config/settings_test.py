@@ -1,0 +1,19 @@
+"""Test settings: the production module with test-only shortcuts.
+
+Tests run over plain HTTP (test client, live server), so HTTPS is off; static
+files are served unhashed because the live server does not run collectstatic.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "insecure-test-key-only-for-the-test-suite")
+os.environ.setdefault("HTTPS", "false")
+
+from .settings import *  # noqa: E402,F403
+from .settings import STORAGES  # noqa: E402
+
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
