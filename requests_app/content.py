@@ -1,0 +1,211 @@
+"""Guide content as plain data: one snapshot of the database for one language.
+
+`load_content()` reads regions, jurisdictions, platforms, controllers, actions, their steps and their
+letter templates in a fixed number of queries, whatever the size of the guide, and returns frozen
+dataclasses with every translated text already resolved. `planning.build_plan` works only on this
+snapshot, so it can be tested without a database and a page never queries per step.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils import translation
+
+from .models import Action, ActionKind, Jurisdiction, LetterTemplate, Platform, PlatformController, Region, Step
+
+
+@dataclass(frozen=True)
+class JurisdictionInfo:
+    slug: str
+    name: str
+    law: str
+    authority_name: str = ""
+    authority_url: str = ""
+    authority_complaint_url: str = ""
+    authority_email: str = ""
+
+
+@dataclass(frozen=True)
+class RegionInfo:
+    slug: str
+    name: str
+    kind: str
+    jurisdiction: str
+    local_authority_name: str = ""
+    local_authority_url: str = ""
+
+
+@dataclass(frozen=True)
+class PlatformInfo:
+    slug: str
+    name: str
+    multiple_accounts: bool = False
+
+
+@dataclass(frozen=True)
+class ControllerInfo:
+    name: str
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class StepInfo:
+    slug: str
+    title: str
+    body: str = ""
+    official_url: str = ""
+    source_url: str = ""
+    last_verified_on: datetime.date | None = None
+    unverified: bool = False
+    caveat: str = ""
+
+
+@dataclass(frozen=True)
+class LetterInfo:
+    """A letter template's Jinja2 source, in the language the snapshot was loaded for."""
+
+    language: str
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
+class ActionInfo:
+    slug: str
+    kind: str
+    title: str
+    platform: str | None = None
+    summary: str = ""
+    legal_basis: str = ""
+    caveat: str = ""
+    filing_method: str = "none"
+    official_url: str = ""
+    email_to: str = ""
+    form_fields: tuple[dict, ...] = ()
+    audience: str = "anyone"
+    per_account: bool = False
+    situations: frozenset[str] = frozenset()
+    # Empty: the action applies in every jurisdiction.
+    jurisdictions: frozenset[str] = frozenset()
+    steps: tuple[StepInfo, ...] = ()
+    letter: LetterInfo | None = None
+
+    @property
+    def is_escalation(self) -> bool:
+        return self.kind == ActionKind.ESCALATION
+
+
+@dataclass(frozen=True)
+class GuideContent:
+    language: str
+    regions: tuple[RegionInfo, ...] = ()
+    jurisdictions: dict[str, JurisdictionInfo] = field(default_factory=dict)
+    platforms: tuple[PlatformInfo, ...] = ()
+    # (platform slug, jurisdiction slug) -> controller
+    controllers: dict[tuple[str, str], ControllerInfo] = field(default_factory=dict)
+    actions: tuple[ActionInfo, ...] = ()
+
+    def region(self, slug: str | None) -> RegionInfo | None:
+        return next((region for region in self.regions if region.slug == slug), None)
+
+    def platform(self, slug: str | None) -> PlatformInfo | None:
+        return next((platform for platform in self.platforms if platform.slug == slug), None)
+
+
+def _letter(templates: list[LetterTemplate], language: str) -> LetterInfo | None:
+    """The template in `language`, else the English one, else none."""
+    by_language = {template.language: template for template in templates}
+    template = by_language.get(language) or by_language.get("en")
+    if template is None:
+        return None
+    return LetterInfo(language=template.language, subject=template.subject, body=template.body)
+
+
+def load_content(language: str | None = None) -> GuideContent:
+    """Snapshot the guide for `language` (default: the active one).
+
+    Queries, whatever the size of the guide: jurisdictions, regions, platforms, controllers, actions,
+    and the prefetched action jurisdictions, steps and letter templates (8).
+    """
+    language = (language or translation.get_language() or "en").split("-")[0]
+    jurisdictions = {
+        j.slug: JurisdictionInfo(
+            slug=j.slug,
+            name=j.text("name", language),
+            law=j.law,
+            authority_name=j.text("authority_name", language),
+            authority_url=j.authority_url,
+            authority_complaint_url=j.authority_complaint_url,
+            authority_email=j.authority_email,
+        )
+        for j in Jurisdiction.objects.all()
+    }
+    regions = tuple(
+        RegionInfo(
+            slug=r.slug,
+            name=r.text("name", language),
+            kind=r.kind,
+            jurisdiction=r.jurisdiction.slug,
+            local_authority_name=r.text("local_authority_name", language),
+            local_authority_url=r.local_authority_url,
+        )
+        for r in Region.objects.select_related("jurisdiction")
+    )
+    platforms = Platform.objects.all()
+    platform_slugs = {p.pk: p.slug for p in platforms}
+    controllers = {
+        (c.platform.slug, c.jurisdiction.slug): ControllerInfo(name=c.name, address=c.address)
+        for c in PlatformController.objects.select_related("platform", "jurisdiction")
+    }
+    actions = Action.objects.prefetch_related(
+        Prefetch("jurisdictions", queryset=Jurisdiction.objects.only("slug")),
+        Prefetch("steps", queryset=Step.objects.order_by("order", "pk")),
+        "letter_templates",
+    )
+    return GuideContent(
+        language=language,
+        regions=regions,
+        jurisdictions=jurisdictions,
+        platforms=tuple(
+            PlatformInfo(slug=p.slug, name=p.name, multiple_accounts=p.multiple_accounts) for p in platforms
+        ),
+        controllers=controllers,
+        actions=tuple(_action(a, platform_slugs, language) for a in actions),
+    )
+
+
+def _action(action: Action, platform_slugs: dict[int, str], language: str) -> ActionInfo:
+    return ActionInfo(
+        slug=action.slug,
+        kind=action.kind,
+        title=action.text("title", language),
+        platform=platform_slugs.get(action.platform_id),
+        summary=action.text("summary", language),
+        legal_basis=action.text("legal_basis", language),
+        caveat=action.text("caveat", language),
+        filing_method=action.filing_method,
+        official_url=action.official_url,
+        email_to=action.email_to,
+        form_fields=tuple(f for f in (action.form_fields or []) if isinstance(f, dict)),
+        audience=action.audience,
+        per_account=action.per_account,
+        situations=frozenset(action.situations or []),
+        jurisdictions=frozenset(j.slug for j in action.jurisdictions.all()),
+        steps=tuple(
+            StepInfo(
+                slug=s.slug,
+                title=s.text("title", language),
+                body=s.text("body", language),
+                official_url=s.official_url,
+                source_url=s.source_url,
+                last_verified_on=s.last_verified_on,
+                unverified=s.unverified,
+                caveat=s.text("caveat", language),
+            )
+            for s in action.steps.all()
+        ),
+        letter=_letter(list(action.letter_templates.all()), language),
+    )
