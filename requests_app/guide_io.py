@@ -1,0 +1,523 @@
+"""Load the shipped guide from YAML data files into the database, and export it back.
+
+The files in `guide/` are the reviewed source of the shipped content: editors change them in a
+pull request, `manage.py load_guide` upserts them, and `manage.py export_guide` writes what editors
+changed in admin back into the same format so it can be reviewed as a diff.
+
+Layout of a guide directory (keys are model field names; references are by slug):
+
+- `jurisdictions.yaml`: a list of jurisdictions.
+- `regions.yaml`: a list of regions, `jurisdiction` by slug.
+- `platforms.yaml`: a list of platforms, each with its `controllers` (one per jurisdiction).
+- `actions/<slug>.yaml`: one action per file, with `jurisdictions` (slugs), its `steps` and its
+  `letter_templates` (one per language) nested.
+
+Loading is one transaction: every entry is validated with `full_clean()` (and letter templates by
+`letters.validate_template` when that module provides it), and the first invalid entry stops the
+load with a `GuideError` naming the file, the entry and the reason, leaving the database unchanged.
+Only entries whose values differ are saved, so loading the same files twice writes nothing and adds
+no history rows. Entries that exist in the database but not in the files are left alone (editors may
+have added them in admin) and reported.
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from .models import Action, Jurisdiction, LetterTemplate, Platform, PlatformController, Region, Step
+
+GUIDE_DIR = Path(__file__).resolve().parent / "guide"
+
+JURISDICTIONS_FILE = "jurisdictions.yaml"
+REGIONS_FILE = "regions.yaml"
+PLATFORMS_FILE = "platforms.yaml"
+ACTIONS_DIR = "actions"
+
+# Models in the order they are loaded and reported: references point backwards only.
+MODELS: tuple[type[models.Model], ...] = (
+    Jurisdiction,
+    Region,
+    Platform,
+    PlatformController,
+    Action,
+    Step,
+    LetterTemplate,
+)
+
+HEADER = (
+    "# Part of the shipped guide. `manage.py load_guide` loads it; `manage.py export_guide` rewrites it\n"
+    "# from the database. Keys are model field names; references to other entries are by slug.\n"
+)
+
+# Keys of JSON objects (such as form fields) come first in this order on export, the rest sorted, so
+# that the files do not depend on how a database stores JSON (PostgreSQL's jsonb reorders keys).
+JSON_KEY_ORDER = ("label_en", "label_de", "value")
+
+
+class GuideError(Exception):
+    """A guide file that cannot be loaded: which file, which entry, and why."""
+
+    def __init__(self, file: Path | str, entry: str, reason: str) -> None:
+        self.file = str(file)
+        self.entry = entry
+        self.reason = reason
+        super().__init__(f"{self.file}: {entry}: {reason}" if entry else f"{self.file}: {reason}")
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class LoadReport:
+    """What a load did, per model label such as "Step"."""
+
+    counts: dict[str, Counts] = field(default_factory=lambda: {m.__name__: Counts() for m in MODELS})
+    # Entries in the database that no file mentions, e.g. {"Step": ["added-in-admin"]}.
+    not_in_files: dict[str, list[str]] = field(default_factory=dict)
+    # False when requests_app.letters (or its validate_template) is not there to check letters.
+    letters_validated: bool = False
+
+    @property
+    def total(self) -> Counts:
+        return Counts(
+            created=sum(c.created for c in self.counts.values()),
+            updated=sum(c.updated for c in self.counts.values()),
+            unchanged=sum(c.unchanged for c in self.counts.values()),
+        )
+
+    def lines(self) -> list[str]:
+        """The report as printed by `load_guide`."""
+        width = max(len(name) for name in self.counts)
+        out = [
+            f"{name:<{width}}  created {c.created}, updated {c.updated}, unchanged {c.unchanged}"
+            for name, c in self.counts.items()
+        ]
+        t = self.total
+        out.append(f"{'Total':<{width}}  created {t.created}, updated {t.updated}, unchanged {t.unchanged}")
+        for name, keys in self.not_in_files.items():
+            out.append(f"{name}: {len(keys)} in the database but not in the files, left as they are: {', '.join(keys)}")
+        if not self.letters_validated:
+            out.append(
+                "Letter templates were checked by full_clean() only: requests_app.letters.validate_template is missing."
+            )
+        return out
+
+
+@dataclass
+class ExportReport:
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [f"written {len(self.written)}, unchanged {len(self.unchanged)}, removed {len(self.removed)}"]
+        out += [f"written {p}" for p in self.written]
+        out += [f"removed {p} (its action is no longer in the database)" for p in self.removed]
+        return out
+
+
+# --- field handling shared by load and export ---------------------------------------------------
+
+
+def _data_fields(model: type[models.Model], parent: str | None = None) -> list[models.Field]:
+    """The fields a file spells out for `model`, in declaration order (the parent is implied by nesting)."""
+    return [f for f in model._meta.concrete_fields if not f.primary_key and f.name != parent]
+
+
+def _empty_value(f: models.Field) -> Any:
+    return f.get_default()
+
+
+def _is_omitted_on_export(f: models.Field, value: Any) -> bool:
+    """Optional fields left at their default are not written, to keep the files short."""
+    optional = f.blank or f.null or f.has_default()
+    return optional and value == _empty_value(f)
+
+
+# --- loading ------------------------------------------------------------------------------------
+
+
+class _Loader:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.report = LoadReport()
+        self.seen: dict[str, set[str]] = {m.__name__: set() for m in MODELS}
+        self.validate_letter = _letter_validator()
+        self.report.letters_validated = self.validate_letter is not None
+
+    # Files
+
+    def read(self, path: Path) -> Any:
+        if not path.is_file():
+            raise GuideError(path, "", "file not found")
+        try:
+            return yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise GuideError(path, "", f"not valid YAML: {exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise GuideError(path, "", f"not UTF-8 text: {exc}") from exc
+
+    def read_list(self, path: Path) -> list[dict[str, Any]]:
+        data = self.read(path)
+        if data is None:
+            return []
+        if not isinstance(data, list):
+            raise GuideError(path, "", "expected a list of entries at the top level")
+        for index, entry in enumerate(data):
+            if not isinstance(entry, dict):
+                raise GuideError(path, f"entry {index + 1}", "expected a mapping of field names to values")
+        return data
+
+    def run(self) -> LoadReport:
+        for entry in self.read_list(self.root / JURISDICTIONS_FILE):
+            self.load_entry(self.root / JURISDICTIONS_FILE, Jurisdiction, entry)
+        for entry in self.read_list(self.root / REGIONS_FILE):
+            self.load_entry(self.root / REGIONS_FILE, Region, entry, refs={"jurisdiction": Jurisdiction})
+        for entry in self.read_list(self.root / PLATFORMS_FILE):
+            self.load_platform(self.root / PLATFORMS_FILE, entry)
+        actions_dir = self.root / ACTIONS_DIR
+        for path in sorted(actions_dir.glob("*.yaml")) if actions_dir.is_dir() else []:
+            data = self.read(path)
+            if not isinstance(data, dict):
+                raise GuideError(path, "", "expected one action as a mapping of field names to values")
+            self.load_action(path, data)
+        self.collect_not_in_files()
+        return self.report
+
+    # Entries
+
+    def load_platform(self, path: Path, entry: dict[str, Any]) -> None:
+        controllers = entry.get("controllers") or []
+        platform = self.load_entry(path, Platform, entry, nested=("controllers",))
+        if not isinstance(controllers, list):
+            raise GuideError(path, platform.slug, "'controllers' must be a list")
+        for item in controllers:
+            where = f"{platform.slug} controller for {_describe_ref(item, 'jurisdiction')}"
+            self.load_entry(
+                path,
+                PlatformController,
+                item,
+                parent=("platform", platform),
+                key=("jurisdiction",),
+                refs={"jurisdiction": Jurisdiction},
+                where=where,
+            )
+
+    def load_action(self, path: Path, entry: dict[str, Any]) -> None:
+        steps = entry.get("steps") or []
+        letters = entry.get("letter_templates") or []
+        action, status = self.upsert(
+            path,
+            Action,
+            entry,
+            refs={"platform": Platform},
+            nested=("jurisdictions", "steps", "letter_templates"),
+        )
+        if self.set_jurisdictions(path, action, entry.get("jurisdictions") or []) and status == "unchanged":
+            status = "updated"
+        self.count(Action, status)
+        for name, items in (("steps", steps), ("letter_templates", letters)):
+            if not isinstance(items, list):
+                raise GuideError(path, action.slug, f"'{name}' must be a list")
+        for item in steps:
+            self.load_entry(path, Step, item, parent=("action", action))
+        for item in letters:
+            where = f"{action.slug} letter in {_describe_ref(item, 'language')}"
+            template = self.load_entry(
+                path, LetterTemplate, item, parent=("action", action), key=("language",), where=where
+            )
+            self.check_letter(path, where, template)
+
+    def set_jurisdictions(self, path: Path, action: Action, slugs: Any) -> bool:
+        if not isinstance(slugs, list) or not all(isinstance(s, str) for s in slugs):
+            raise GuideError(path, action.slug, "'jurisdictions' must be a list of jurisdiction slugs")
+        found = {j.slug: j for j in Jurisdiction.objects.filter(slug__in=slugs)}
+        missing = [s for s in slugs if s not in found]
+        if missing:
+            raise GuideError(path, action.slug, f"unknown jurisdiction {', '.join(map(repr, missing))}")
+        current = set(action.jurisdictions.values_list("slug", flat=True))
+        # Only touch the relation when it differs: every change adds a history row.
+        if current == set(slugs):
+            return False
+        action.jurisdictions.set(found.values())
+        return True
+
+    def check_letter(self, path: Path, where: str, template: LetterTemplate) -> None:
+        if self.validate_letter is None:
+            return
+        try:
+            self.validate_letter(template.subject, template.body)
+        except ValidationError as exc:
+            raise GuideError(path, where, _describe_error(exc)) from exc
+
+    def load_entry(self, path: Path, model: type[models.Model], entry: Any, **options: Any) -> models.Model:
+        obj, status = self.upsert(path, model, entry, **options)
+        self.count(model, status)
+        return obj
+
+    def count(self, model: type[models.Model], status: str) -> None:
+        counts = self.report.counts[model.__name__]
+        setattr(counts, status, getattr(counts, status) + 1)
+
+    def upsert(
+        self,
+        path: Path,
+        model: type[models.Model],
+        entry: Any,
+        *,
+        parent: tuple[str, models.Model] | None = None,
+        key: tuple[str, ...] = ("slug",),
+        refs: dict[str, type[models.Model]] | None = None,
+        nested: Iterable[str] = (),
+        where: str | None = None,
+    ) -> tuple[models.Model, str]:
+        """Upsert one entry by its key: the object, and "created", "updated" or "unchanged"."""
+        refs = refs or {}
+        name = model.__name__
+        where = where or _describe_ref(entry, "slug")
+        if not isinstance(entry, dict):
+            raise GuideError(path, where, "expected a mapping of field names to values")
+        fields = _data_fields(model, parent[0] if parent else None)
+        allowed = {f.name for f in fields} | set(nested)
+        unknown = sorted(str(k) for k in entry if k not in allowed)
+        if unknown:
+            raise GuideError(
+                path, where, f"unknown key {', '.join(map(repr, unknown))} (allowed: {', '.join(sorted(allowed))})"
+            )
+        for part in key:
+            if entry.get(part) in (None, ""):
+                raise GuideError(path, where, f"missing '{part}'")
+
+        values: dict[str, Any] = {}
+        for f in fields:
+            if f.name in refs:
+                values[f.name] = self.resolve(path, where, refs[f.name], f.name, entry.get(f.name))
+            elif f.name in entry:
+                values[f.name] = entry[f.name]
+            else:
+                values[f.name] = _empty_value(f)
+
+        lookup = {part: values[part] for part in key}
+        if parent:
+            lookup[parent[0]] = parent[1]
+        seen_key = _seen_key(model, lookup)
+        if seen_key in self.seen[name]:
+            raise GuideError(path, where, f"a second {name} with the same {' and '.join(key)}")
+        self.seen[name].add(seen_key)
+
+        obj = model._default_manager.filter(**lookup).first()
+        created = obj is None
+        if created:
+            obj = model(**lookup)
+        before = _snapshot(obj)
+        for field_name, value in values.items():
+            setattr(obj, field_name, value)
+        try:
+            obj.full_clean()
+        except ValidationError as exc:
+            raise GuideError(path, where, _describe_error(exc)) from exc
+
+        if created:
+            obj.save()
+            return obj, "created"
+        if _snapshot(obj) != before:
+            obj.save()
+            return obj, "updated"
+        return obj, "unchanged"
+
+    def resolve(self, path: Path, where: str, model: type[models.Model], name: str, slug: Any) -> Any:
+        if slug in (None, ""):
+            return None
+        if not isinstance(slug, str):
+            raise GuideError(path, where, f"'{name}' must be a {model.__name__.lower()} slug")
+        obj = model._default_manager.filter(slug=slug).first()
+        if obj is None:
+            raise GuideError(path, where, f"unknown {model.__name__.lower()} '{slug}' in '{name}'")
+        return obj
+
+    def collect_not_in_files(self) -> None:
+        for model in MODELS:
+            keys = sorted(set(_db_keys(model)) - self.seen[model.__name__])
+            if keys:
+                self.report.not_in_files[model.__name__] = keys
+
+
+def _describe_ref(entry: Any, name: str) -> str:
+    if isinstance(entry, dict) and entry.get(name) not in (None, ""):
+        return str(entry[name])
+    return f"entry without '{name}'"
+
+
+def _describe_error(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return "; ".join(
+            f"{'' if name == '__all__' else name + ': '}{' '.join(messages)}"
+            for name, messages in sorted(exc.message_dict.items())
+        )
+    return " ".join(exc.messages)
+
+
+def _snapshot(obj: models.Model) -> dict[str, Any]:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def _seen_key(model: type[models.Model], lookup: dict[str, Any]) -> str:
+    parts = []
+    for name in sorted(lookup):
+        value = lookup[name]
+        parts.append(value.slug if isinstance(value, models.Model) else str(value))
+    return "/".join(parts) if model in (PlatformController, LetterTemplate) else str(lookup.get("slug"))
+
+
+def _db_keys(model: type[models.Model]) -> list[str]:
+    if model is PlatformController:
+        # Matches _seen_key: lookup names sorted, "jurisdiction" before "platform".
+        return [f"{j}/{p}" for j, p in model.objects.values_list("jurisdiction__slug", "platform__slug")]
+    if model is LetterTemplate:
+        return [f"{a}/{lang}" for a, lang in model.objects.values_list("action__slug", "language")]
+    return list(model._default_manager.values_list("slug", flat=True))
+
+
+def _letter_validator() -> Callable[[str, str], None] | None:
+    """letters.validate_template when that module exists; it is written separately from this one."""
+    try:
+        letters = importlib.import_module("requests_app.letters")
+    except ModuleNotFoundError as exc:
+        if exc.name != "requests_app.letters":
+            raise
+        return None
+    return getattr(letters, "validate_template", None)
+
+
+def load_guide(path: Path | str = GUIDE_DIR) -> LoadReport:
+    """Upsert the guide in `path` in one transaction; raise GuideError (and change nothing) on a bad entry."""
+    loader = _Loader(Path(path))
+    with transaction.atomic():
+        return loader.run()
+
+
+# --- exporting ----------------------------------------------------------------------------------
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, indented lists, multi-line text as literal blocks (`|`), no line wrapping."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        return super().increase_indent(flow, False)
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+def _represent_list(dumper: yaml.SafeDumper, data: list) -> yaml.SequenceNode:
+    # Short lists of words (slugs, rights) read best on one line: `jurisdictions: [gdpr, uk-gdpr]`.
+    words = all(isinstance(item, str) and "\n" not in item for item in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=bool(data) and words)
+
+
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(list, _represent_list)
+
+
+def _dump(data: Any) -> str:
+    body = yaml.dump(
+        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=10_000, indent=2
+    )
+    return HEADER + body
+
+
+def _canonical_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        ordered = sorted(
+            value, key=lambda k: (JSON_KEY_ORDER.index(k) if k in JSON_KEY_ORDER else len(JSON_KEY_ORDER), k)
+        )
+        return {k: _canonical_json(value[k]) for k in ordered}
+    if isinstance(value, list):
+        return [_canonical_json(v) for v in value]
+    return value
+
+
+def _entry(obj: models.Model, parent: str | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f in _data_fields(type(obj), parent):
+        if f.is_relation:
+            related = getattr(obj, f.name)
+            value = related.slug if related is not None else None
+        else:
+            value = getattr(obj, f.attname)
+            if isinstance(f, models.JSONField):
+                value = _canonical_json(value)
+            elif isinstance(value, datetime.datetime):
+                value = value.isoformat()
+        if f.is_relation and value is None and (f.null or f.blank):
+            continue
+        if not f.is_relation and _is_omitted_on_export(f, value):
+            continue
+        out[f.name] = value
+    return out
+
+
+def _write(path: Path, text: str, report: ExportReport) -> None:
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        report.unchanged.append(path)
+        return
+    path.write_text(text, encoding="utf-8")
+    report.written.append(path)
+
+
+def export_guide(path: Path | str = GUIDE_DIR) -> ExportReport:
+    """Write the guide content in the database to `path`, in the format load_guide reads."""
+    root = Path(path)
+    (root / ACTIONS_DIR).mkdir(parents=True, exist_ok=True)
+    report = ExportReport()
+
+    jurisdictions = [_entry(j) for j in Jurisdiction.objects.order_by("slug")]
+    _write(root / JURISDICTIONS_FILE, _dump(jurisdictions), report)
+
+    regions = [_entry(r) for r in Region.objects.select_related("jurisdiction").order_by("order", "name_en", "slug")]
+    _write(root / REGIONS_FILE, _dump(regions), report)
+
+    platforms = []
+    for platform in Platform.objects.order_by("order", "slug"):
+        entry = _entry(platform)
+        controllers = platform.controllers.select_related("jurisdiction").order_by("jurisdiction__slug")
+        if controller_entries := [_entry(c, parent="platform") for c in controllers]:
+            entry["controllers"] = controller_entries
+        platforms.append(entry)
+    _write(root / PLATFORMS_FILE, _dump(platforms), report)
+
+    written_actions = set()
+    for action in Action.objects.select_related("platform").order_by("order", "slug"):
+        entry = _entry(action)
+        nested = {
+            "jurisdictions": sorted(action.jurisdictions.values_list("slug", flat=True)),
+            "steps": [_entry(s, parent="action") for s in action.steps.order_by("order", "slug")],
+            "letter_templates": [_entry(t, parent="action") for t in action.letter_templates.order_by("language")],
+        }
+        # Like optional fields, empty lists are left out: an info action has no letters.
+        entry.update({name: items for name, items in nested.items() if items})
+        file = root / ACTIONS_DIR / f"{action.slug}.yaml"
+        _write(file, _dump(entry), report)
+        written_actions.add(file.name)
+
+    # A file for an action deleted in admin would bring the action back on the next load.
+    for stale in sorted((root / ACTIONS_DIR).glob("*.yaml")):
+        if stale.name not in written_actions:
+            stale.unlink()
+            report.removed.append(stale)
+    return report
