@@ -27,6 +27,7 @@ import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import yaml
@@ -155,7 +156,14 @@ class _Loader:
         self.root = root
         self.report = LoadReport()
         self.seen: dict[str, set[str]] = {m.__name__: set() for m in MODELS}
-        self.validate_letter = _letter_validator()
+        letters = _letters_module()
+        self.validate_letter: Callable[[str, str], None] | None = getattr(letters, "validate_template", None)
+        self.validate_form_fields: Callable[[Any], None] | None = getattr(letters, "validate_form_fields", None)
+        # Whatever letters.py raises for a bad template (LetterError), beside Django's ValidationError.
+        self.letter_errors: tuple[type[Exception], ...] = (
+            ValidationError,
+            getattr(letters, "LetterError", ValidationError),
+        )
         self.report.letters_validated = self.validate_letter is not None
 
     # Files
@@ -226,6 +234,7 @@ class _Loader:
             refs={"platform": Platform},
             nested=("jurisdictions", "steps", "letter_templates"),
         )
+        self.check_form_fields(path, action)
         if self.set_jurisdictions(path, action, entry.get("jurisdictions") or []) and status == "unchanged":
             status = "updated"
         self.count(Action, status)
@@ -260,8 +269,16 @@ class _Loader:
             return
         try:
             self.validate_letter(template.subject, template.body)
-        except ValidationError as exc:
+        except self.letter_errors as exc:
             raise GuideError(path, where, _describe_error(exc)) from exc
+
+    def check_form_fields(self, path: Path, action: Action) -> None:
+        if self.validate_form_fields is None:
+            return
+        try:
+            self.validate_form_fields(action.form_fields)
+        except self.letter_errors as exc:
+            raise GuideError(path, action.slug, f"form_fields: {_describe_error(exc)}") from exc
 
     def load_entry(self, path: Path, model: type[models.Model], entry: Any, **options: Any) -> models.Model:
         obj, status = self.upsert(path, model, entry, **options)
@@ -361,7 +378,9 @@ def _describe_ref(entry: Any, name: str) -> str:
     return f"entry without '{name}'"
 
 
-def _describe_error(exc: ValidationError) -> str:
+def _describe_error(exc: Exception) -> str:
+    if not isinstance(exc, ValidationError):
+        return str(exc)
     if hasattr(exc, "error_dict"):
         return "; ".join(
             f"{'' if name == '__all__' else name + ': '}{' '.join(messages)}"
@@ -391,15 +410,14 @@ def _db_keys(model: type[models.Model]) -> list[str]:
     return list(model._default_manager.values_list("slug", flat=True))
 
 
-def _letter_validator() -> Callable[[str, str], None] | None:
-    """letters.validate_template when that module exists; it is written separately from this one."""
+def _letters_module() -> ModuleType | None:
+    """requests_app.letters when it exists: it is written separately from this module."""
     try:
-        letters = importlib.import_module("requests_app.letters")
+        return importlib.import_module("requests_app.letters")
     except ModuleNotFoundError as exc:
         if exc.name != "requests_app.letters":
             raise
         return None
-    return getattr(letters, "validate_template", None)
 
 
 def load_guide(path: Path | str = GUIDE_DIR) -> LoadReport:
