@@ -225,6 +225,8 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 # Tell people by email when their password or email address changes.
 ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Never email an address that has no account here (a reset form would otherwise mail strangers).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Opt-Out Guide] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
 # No "remember me": a session lasts until the browser closes or the idle timeout, whichever is first.

@@ -1,16 +1,20 @@
 from __future__ import annotations
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from requests_app import accounts
 
+# The admin's own login form knows nothing of two-factor authentication or rate limits: send
+# anonymous visitors to allauth's sign-in (with the admin page as `next`), and answer 403 to a
+# signed-in person without staff rights (allauth's documented pattern).
+admin.site.login = secure_admin_login(admin.site.login)
+
 # allauth renders this when a rate limit is exceeded (it looks for `handler429` in the root URLconf).
 handler429 = accounts.too_many_requests
 
 urlpatterns = [
-    # Before admin.site.urls: admin sign-in goes through allauth, which asks for the second factor.
-    path("admin/login/", accounts.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("account/", accounts.account_overview, name="account_overview"),

@@ -23,7 +23,6 @@ from django.contrib.auth import logout
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_logged_out
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect, JsonResponse
@@ -31,7 +30,6 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -58,8 +56,8 @@ class AccountAdapter(DefaultAccountAdapter):
 class StaffMFAMiddleware:
     """Send a member of staff without two-factor authentication to set it up before any admin page.
 
-    Admin sign-in itself goes through allauth (see `admin_login`), which asks for the second factor
-    of everyone who has one; this closes the gap for staff who have none yet.
+    Admin sign-in itself goes through allauth (`secure_admin_login` in config/urls.py), which asks
+    everyone who has a second factor for it; this closes the gap for staff who have none yet.
     """
 
     def __init__(self, get_response: Any) -> None:
@@ -109,21 +107,6 @@ def mark_signed_out(sender: Any, request: HttpRequest | None, **kwargs: Any) -> 
     """
     if request is not None:
         request.signed_out = True
-
-
-@require_safe
-def admin_login(request: HttpRequest) -> HttpResponseBase:
-    """Replace the admin's own login form, which knows nothing of two-factor authentication.
-
-    Anonymous visitors go to allauth's sign-in with the admin page as `next`. A signed-in person
-    without staff rights gets a 403: sending them to the sign-in page would bounce straight back.
-    """
-    if request.user.is_authenticated:
-        if not request.user.is_staff:
-            raise PermissionDenied
-        return HttpResponseRedirect(reverse("admin:index"))
-    next_url = request.GET.get("next") or reverse("admin:index")
-    return HttpResponseRedirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
 
 
 def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

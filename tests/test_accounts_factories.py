@@ -30,3 +30,9 @@ def totp_code(secret: str, *, step_offset: int = 0, period: int = 30, digits: in
     offset = digest[-1] & 0x0F
     value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
     return f"{value % 10**digits:0{digits}}"
+
+
+def wrong_totp_code(secret: str) -> str:
+    """A six-digit code that no step in the tolerance window accepts."""
+    valid = {totp_code(secret, step_offset=offset) for offset in (-1, 0, 1)}
+    return next(code for code in ("000000", "000001", "000002", "000003") if code not in valid)
