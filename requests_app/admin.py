@@ -1,0 +1,394 @@
+"""Admin for guide content: what content editors use to keep the guide true.
+
+Every model keeps its history (who changed what, when; django-simple-history).
+Letter templates and an action's form fields are rendered with sample data
+before they are saved, so a broken template never reaches a person; steps show
+their Markdown as it will look and are flagged when not verified for
+STALE_AFTER_DAYS. User data is never registered here for content editors: the
+"Content editors" group (migration 0002) holds guide-content permissions only.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import letters
+from .markup import render_markdown
+from .models import (
+    STALE_AFTER_DAYS,
+    Action,
+    Jurisdiction,
+    LetterTemplate,
+    Platform,
+    PlatformController,
+    Region,
+    Step,
+)
+
+admin.site.site_header = "Opt-Out Guide content"
+admin.site.site_title = "Opt-Out Guide content"
+admin.site.index_title = "Guide content"
+
+
+def _stale_before() -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=STALE_AFTER_DAYS)
+
+
+def _variables_help() -> SafeString:
+    """The letter contract as a list an editor can copy names from."""
+    rows = []
+    for group, keys in letters.LETTER_VARIABLES.items():
+        if isinstance(keys, str):
+            rows.append((group, keys))
+        else:
+            rows.extend((f"{group}.{key}", text) for key, text in keys.items())
+    items = format_html_join("", "<li><code>{{{{ {} }}}}</code>: {}</li>", rows)
+    return format_html(
+        "<p>Letters are Jinja2 templates. Use <code>{{% if person.explanation %}}…{{% endif %}}</code> for "
+        "optional parts. Every variable is text, empty when unknown:</p><ul>{}</ul>",
+        items,
+    )
+
+
+def _letter_preview_html(subject: str, body: str, language: str) -> SafeString:
+    try:
+        letter = letters.render_letter(subject, body, letters.sample_context(language))
+    except letters.LetterError as error:
+        return format_html('<p class="errornote">{} ({}): {}</p>', language, error.field, error)
+    return format_html(
+        '<div lang="{}"><p><strong>{}</strong></p><pre style="white-space: pre-wrap">{}</pre></div>',
+        language,
+        letter.subject,
+        letter.body,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Forms
+
+
+class LetterTemplateForm(forms.ModelForm):
+    """Refuses a template that does not render with sample data in every language."""
+
+    class Meta:
+        model = LetterTemplate
+        fields = ["action", "language", "subject", "body"]
+        help_texts = {
+            "subject": "One line of Jinja2, e.g. Objection under {{ law.legal_basis }}.",
+            "body": (
+                "Jinja2. Checked on save with sample data in every language, with and without the "
+                "person's own explanation. Never put caveats for editors here: people copy this text."
+            ),
+        }
+        widgets = {"body": forms.Textarea(attrs={"rows": 24, "cols": 100, "spellcheck": "true"})}
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        subject, body = cleaned.get("subject"), cleaned.get("body")
+        if subject is not None and body is not None:
+            try:
+                letters.validate_template(subject, body)
+            except letters.LetterError as error:
+                self.add_error(error.field if error.field in ("subject", "body") else None, str(error))
+        return cleaned
+
+
+class ActionForm(forms.ModelForm):
+    """Refuses form fields whose values do not render."""
+
+    class Meta:
+        model = Action
+        # The admin narrows this to its fieldsets; listed so that a new model field is a decision.
+        fields = [
+            "slug",
+            "kind",
+            "platform",
+            "title_en",
+            "title_de",
+            "order",
+            "summary_en",
+            "summary_de",
+            "caveat_en",
+            "caveat_de",
+            "audience",
+            "situations",
+            "jurisdictions",
+            "per_account",
+            "filing_method",
+            "official_url",
+            "email_to",
+            "legal_basis_en",
+            "legal_basis_de",
+            "form_fields",
+        ]
+
+    def clean_form_fields(self) -> list:
+        fields = self.cleaned_data.get("form_fields")
+        try:
+            letters.validate_form_fields(fields if fields is not None else [])
+        except letters.LetterError as error:
+            raise ValidationError(str(error)) from None
+        return fields
+
+
+# ---------------------------------------------------------------------------
+# Filters
+
+
+class StaleFilter(admin.SimpleListFilter):
+    title = f"Stale (over {STALE_AFTER_DAYS} days)"
+    parameter_name = "stale"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("yes", "Stale: verify again"), ("no", "Verified recently")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        stale = Q(last_verified_on__isnull=True) | Q(last_verified_on__lt=_stale_before())
+        if self.value() == "yes":
+            return queryset.filter(stale)
+        if self.value() == "no":
+            return queryset.exclude(stale)
+        return queryset
+
+
+# ---------------------------------------------------------------------------
+# Inlines
+
+
+class StepInline(admin.TabularInline):
+    model = Step
+    fields = ["order", "slug", "title_en", "title_de", "last_verified_on", "unverified"]
+    ordering = ["order", "pk"]
+    extra = 0
+    show_change_link = True
+    verbose_name_plural = "Steps (in order; open a step to edit its instructions)"
+
+
+class LetterTemplateInline(admin.StackedInline):
+    model = LetterTemplate
+    form = LetterTemplateForm
+    fields = ["language", "subject", "body", "preview"]
+    readonly_fields = ["preview"]
+    extra = 0
+    max_num = len(settings.LANGUAGES)
+
+    @admin.display(description="Preview with sample data")
+    def preview(self, obj: LetterTemplate) -> SafeString:
+        if obj is None or not obj.pk:
+            return format_html("<p>{}</p>", "Save to see a preview.")
+        return _letter_preview_html(obj.subject, obj.body, obj.language)
+
+
+class PlatformControllerInline(admin.TabularInline):
+    model = PlatformController
+    fields = ["jurisdiction", "name", "address", "privacy_contact_url"]
+    extra = 0
+
+
+# ---------------------------------------------------------------------------
+# Model admins
+
+
+@admin.register(Jurisdiction)
+class JurisdictionAdmin(SimpleHistoryAdmin):
+    list_display = ["name_en", "slug", "law", "deadline", "authority_name_en", "region_count", "last_verified_on"]
+    list_filter = ["law", "deadline_unit", "next_working_day"]
+    search_fields = ["slug", "name_en", "name_de", "authority_name_en"]
+    ordering = ["slug"]
+    fieldsets = [
+        (None, {"fields": ["slug", "name_en", "name_de", "law", "rights"]}),
+        (
+            "Deadline rule",
+            {
+                "fields": [
+                    "deadline_unit",
+                    "deadline_amount",
+                    "extension_amount",
+                    "next_working_day",
+                    "holiday_calendar",
+                    "acknowledge_business_days",
+                ]
+            },
+        ),
+        (
+            "Authority",
+            {
+                "fields": [
+                    "authority_name_en",
+                    "authority_name_de",
+                    "authority_url",
+                    "authority_complaint_url",
+                    "authority_email",
+                ]
+            },
+        ),
+        ("Sources", {"fields": ["source_url", "last_verified_on", "notes_en"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(region_total=Count("regions"))
+
+    @admin.display(description="Deadline")
+    def deadline(self, obj: Jurisdiction) -> str:
+        if obj.deadline_unit == "none":
+            return "none"
+        extension = f" + {obj.extension_amount}" if obj.extension_amount else ""
+        return f"{obj.deadline_amount}{extension} {obj.deadline_unit}"
+
+    @admin.display(description="Regions", ordering="region_total")
+    def region_count(self, obj: Jurisdiction) -> int:
+        return obj.region_total
+
+
+@admin.register(Region)
+class RegionAdmin(SimpleHistoryAdmin):
+    list_display = ["name_en", "name_de", "kind", "country_code", "subdivision_code", "jurisdiction", "order"]
+    list_filter = ["kind", "jurisdiction"]
+    list_select_related = ["jurisdiction"]
+    search_fields = ["slug", "name_en", "name_de", "country_code", "subdivision_code"]
+    ordering = ["order", "name_en"]
+    autocomplete_fields = ["jurisdiction"]
+
+
+@admin.register(Platform)
+class PlatformAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "slug", "multiple_accounts", "order"]
+    search_fields = ["name", "slug"]
+    ordering = ["order", "name"]
+    inlines = [PlatformControllerInline]
+
+
+@admin.register(PlatformController)
+class PlatformControllerAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "platform", "jurisdiction", "privacy_contact_url"]
+    list_filter = ["platform", "jurisdiction"]
+    list_select_related = ["platform", "jurisdiction"]
+    search_fields = ["name", "address", "platform__name", "jurisdiction__name_en"]
+    ordering = ["platform", "jurisdiction"]
+
+
+@admin.register(Action)
+class ActionAdmin(SimpleHistoryAdmin):
+    form = ActionForm
+    list_display = ["title_en", "slug", "kind", "platform", "filing_method", "audience", "step_count", "order"]
+    list_filter = ["kind", "platform", "filing_method", "audience", "jurisdictions"]
+    list_select_related = ["platform"]
+    search_fields = ["slug", "title_en", "title_de", "summary_en"]
+    ordering = ["order", "slug"]
+    filter_horizontal = ["jurisdictions"]
+    readonly_fields = ["form_fields_preview", "letter_variables"]
+    inlines = [StepInline, LetterTemplateInline]
+    fieldsets = [
+        (None, {"fields": ["slug", "kind", "platform", "title_en", "title_de", "order"]}),
+        ("What people read", {"fields": ["summary_en", "summary_de", "caveat_en", "caveat_de"]}),
+        ("Where it applies", {"fields": ["audience", "situations", "jurisdictions", "per_account"]}),
+        (
+            "Filing",
+            {
+                "fields": [
+                    "filing_method",
+                    "official_url",
+                    "email_to",
+                    "legal_basis_en",
+                    "legal_basis_de",
+                    "form_fields",
+                    "form_fields_preview",
+                ]
+            },
+        ),
+        ("Letter variables", {"fields": ["letter_variables"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(step_total=Count("steps"))
+
+    @admin.display(description="Steps", ordering="step_total")
+    def step_count(self, obj: Action) -> int:
+        return obj.step_total
+
+    @admin.display(description="Form fields with sample data")
+    def form_fields_preview(self, obj: Action) -> SafeString:
+        if obj is None or not obj.pk or not obj.form_fields:
+            return format_html("<p>{}</p>", "No form fields.")
+        sections = []
+        for language, _name in settings.LANGUAGES:
+            try:
+                rows = letters.render_form_fields(obj.form_fields, letters.sample_context(language), language)
+            except letters.LetterError as error:
+                sections.append(format_html('<p class="errornote">{}</p>', error))
+                continue
+            sections.append(
+                format_html(
+                    '<table lang="{}"><tbody>{}</tbody></table>',
+                    language,
+                    format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows),
+                )
+            )
+        return format_html_join("", "{}", ((section,) for section in sections))
+
+    @admin.display(description="Variables for letters and form fields")
+    def letter_variables(self, obj: Action) -> SafeString:
+        return _variables_help()
+
+
+@admin.register(Step)
+class StepAdmin(SimpleHistoryAdmin):
+    list_display = ["title_en", "action", "order", "last_verified_on", "stale", "unverified"]
+    list_filter = [StaleFilter, "unverified", "action__kind", "action__platform"]
+    list_select_related = ["action"]
+    search_fields = ["slug", "title_en", "title_de", "body_en", "body_de", "action__title_en"]
+    ordering = ["action__order", "action__slug", "order"]
+    autocomplete_fields = ["action"]
+    readonly_fields = ["body_en_preview", "body_de_preview"]
+    fieldsets = [
+        (None, {"fields": ["action", "order", "slug", "title_en", "title_de"]}),
+        ("Instructions (English)", {"fields": ["body_en", "body_en_preview", "caveat_en"]}),
+        ("Instructions (German)", {"fields": ["body_de", "body_de_preview", "caveat_de"]}),
+        ("Sources", {"fields": ["official_url", "source_url", "last_verified_on", "unverified"]}),
+    ]
+
+    @admin.display(boolean=True, description=f"Stale (over {STALE_AFTER_DAYS} days)")
+    def stale(self, obj: Step) -> bool:
+        return obj.is_stale
+
+    @admin.display(description="Preview (English)")
+    def body_en_preview(self, obj: Step) -> SafeString:
+        return format_html('<div lang="en" class="markdown-preview">{}</div>', render_markdown(obj.body_en))
+
+    @admin.display(description="Preview (German)")
+    def body_de_preview(self, obj: Step) -> SafeString:
+        return format_html('<div lang="de" class="markdown-preview">{}</div>', render_markdown(obj.body_de))
+
+
+@admin.register(LetterTemplate)
+class LetterTemplateAdmin(SimpleHistoryAdmin):
+    form = LetterTemplateForm
+    list_display = ["action", "language", "subject"]
+    list_filter = ["language", "action__platform", "action__kind"]
+    list_select_related = ["action"]
+    search_fields = ["subject", "body", "action__slug", "action__title_en"]
+    ordering = ["action__order", "action__slug", "language"]
+    autocomplete_fields = ["action"]
+    readonly_fields = ["preview", "letter_variables"]
+    fields = ["action", "language", "subject", "body", "preview", "letter_variables"]
+
+    @admin.display(description="Preview with sample data")
+    def preview(self, obj: LetterTemplate) -> SafeString:
+        if obj is None or not obj.pk:
+            return format_html("<p>{}</p>", "Save to see a preview.")
+        return _letter_preview_html(obj.subject, obj.body, obj.language)
+
+    @admin.display(description="Variables")
+    def letter_variables(self, obj: LetterTemplate) -> SafeString:
+        return _variables_help()
