@@ -8,3 +8,7 @@ class RequestsAppConfig(AppConfig):
     name = "requests_app"
     verbose_name = _("Opt-Out Guide")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Connects the receivers that claim a visitor's plan on sign-up and sign-in.
+        from . import claim  # noqa: F401

@@ -1,0 +1,93 @@
+"""Where a person's plan lives: the session for a visitor, the `Plan` row for an account holder.
+
+A visitor's plan (see plan_session.py) is copied into their account when they sign up and when they
+sign in (allauth's `user_signed_up` and `user_logged_in` signals). When the account already has a
+plan, the two are merged: the session's answers are the newer ones and win question by question,
+and the steps ticked done are the union of both. Once signed in, the session copy is dropped, so the
+plan exists in one place; signing up alone does not sign in (the email address is verified first),
+so the session keeps the plan until then.
+
+Views read and write a plan only through `load_plan_data` and `save_plan_data`, which pick the place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from allauth.account.signals import user_logged_in, user_signed_up
+from django.db import transaction
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from . import plan_session
+from .models import Plan
+
+
+def merge_plan_data(account: Mapping[str, Any], session: Mapping[str, Any]) -> dict[str, Any]:
+    """The account's plan updated with the session's: session answers win, done steps are unioned."""
+    old = plan_session.read({plan_session.SESSION_KEY: dict(account)})
+    new = plan_session.read({plan_session.SESSION_KEY: dict(session)})
+    answers = {**old["answers"], **new["answers"]}
+    done = list(old["done"])
+    done.extend(key for key in new["done"] if key not in done)
+    return {"version": plan_session.VERSION, "answers": answers, "done": done}
+
+
+def _is_empty(data: Mapping[str, Any]) -> bool:
+    return not data["answers"] and not data["done"]
+
+
+@transaction.atomic
+def claim_session_plan(*, request: HttpRequest, user: Any, keep_in_session: bool) -> Plan | None:
+    """Copy the session's plan into `user`'s `Plan`, merging with what is there; None when there is nothing."""
+    session_data = plan_session.read(request.session)
+    if _is_empty(session_data):
+        return None
+    plan, _created = Plan.objects.select_for_update().get_or_create(user=user)
+    plan.data = merge_plan_data(plan.data or {}, session_data)
+    plan.full_clean(exclude=["user"])
+    plan.save()
+    if not keep_in_session:
+        plan_session.clear(request.session)
+    return plan
+
+
+@receiver(user_signed_up, dispatch_uid="requests_app.claim.on_signed_up")
+def on_signed_up(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    # Not signed in yet while the address awaits verification: the visitor keeps seeing their plan.
+    if request is not None and hasattr(request, "session"):
+        claim_session_plan(request=request, user=user, keep_in_session=True)
+
+
+@receiver(user_logged_in, dispatch_uid="requests_app.claim.on_logged_in")
+def on_logged_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        claim_session_plan(request=request, user=user, keep_in_session=False)
+
+
+def _cached_plan(request: HttpRequest) -> Plan | None:
+    if not hasattr(request, "_account_plan"):
+        request._account_plan = Plan.objects.filter(user=request.user).first()
+    return request._account_plan
+
+
+def load_plan_data(request: HttpRequest) -> dict[str, Any]:
+    """The person's plan in plan_session's structure: the account's when signed in, else the session's."""
+    if request.user.is_authenticated:
+        plan = _cached_plan(request)
+        return plan_session.read({plan_session.SESSION_KEY: plan.data if plan else {}})
+    return plan_session.read(request.session)
+
+
+@transaction.atomic
+def save_plan_data(request: HttpRequest, data: Mapping[str, Any]) -> None:
+    """Store a whole plan dict where `load_plan_data` reads it."""
+    normalised = plan_session.read({plan_session.SESSION_KEY: dict(data)})
+    if not request.user.is_authenticated:
+        plan_session.write(request.session, normalised)
+        return
+    plan, _created = Plan.objects.select_for_update().get_or_create(user=request.user)
+    plan.data = normalised
+    plan.save(update_fields=["data", "updated_at"])
+    request._account_plan = plan
