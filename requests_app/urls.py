@@ -7,4 +7,11 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("start/", views.start, name="wizard_start"),
+    path("start/check/", views.check_answers, name="wizard_check"),
+    path("start/again/", views.start_again, name="wizard_start_again"),
+    path("start/<slug:question>/", views.question, name="wizard_question"),
+    path("plan/", views.plan, name="plan"),
+    path("plan/progress/", views.plan_progress, name="plan_progress"),
+    path("plan.pdf", views.plan_pdf, name="plan_pdf"),
 ]

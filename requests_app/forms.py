@@ -1,0 +1,439 @@
+"""The wizard's questions: one form per page, and the order in which they are asked.
+
+`Wizard` knows, from the answers so far and the guide content, which questions apply (the US state
+only for the US, accounts only when platforms were chosen), which are answered (with values the
+current content still accepts) and so where a person may go. The views ask it; they never decide
+the order themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from .content import GuideContent, PlatformInfo
+from .models import RegionKind, Situation
+from .planning import MAX_ACCOUNTS
+
+US = "us"
+NONE = "none"
+NAME_MAX = 200
+HANDLE_MAX = 200
+EMAIL_MAX = 254
+EXPLANATION_MAX = 2000
+
+
+# Django fills in the limit and the length typed (MaxLengthValidator's parameters).
+TOO_LONG = ngettext_lazy(
+    "This must be %(limit_value)d character or fewer (you entered %(show_value)d).",
+    "This must be %(limit_value)d characters or fewer (you entered %(show_value)d).",
+    "limit_value",
+)
+
+
+class WizardForm(forms.Form):
+    """A question form that can say which input each error links to (the error summary's targets).
+
+    The server validates everything: no `required` attributes, so browsers do not show their own
+    messages before ours.
+    """
+
+    use_required_attribute = False
+
+    def error_links(self) -> list[tuple[str, str]]:
+        """(element id, message) for the error summary, in the order of the fields on the page."""
+        links = []
+        for name, field in self.fields.items():
+            for message in self.errors.get(name, []):
+                multiple = isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+                element = self[name].auto_id + ("_0" if multiple else "")
+                links.append((element, message))
+        first = next(iter(self.fields), None)
+        if first:
+            links.extend((self[first].auto_id, message) for message in self.non_field_errors())
+        return links
+
+    def answers(self) -> dict[str, Any]:
+        """The answers this question stores in the session."""
+        return dict(self.cleaned_data)
+
+
+class WhereForm(WizardForm):
+    country = forms.ChoiceField(
+        label=_("Where do you live?"),
+        help_text=_("Your rights depend on the law where you live."),
+        error_messages={
+            "required": _("Select the country where you live"),
+            "invalid_choice": _("Select a country from the list"),
+        },
+    )
+
+    def __init__(self, *args: Any, content: GuideContent, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        regions = [r for r in content.regions if r.kind != RegionKind.US_STATE]
+        europe = [(r.slug, r.name) for r in regions if r.kind in (RegionKind.EU_EEA, RegionKind.UK)]
+        others = [(r.slug, r.name) for r in regions if r.kind == RegionKind.OTHER]
+        if any(r.kind == RegionKind.US_STATE for r in content.regions):
+            others.insert(0, (US, _("United States")))
+        self.fields["country"].choices = [
+            ("", _("Select a country")),
+            (_("Europe"), sorted(europe, key=lambda choice: str(choice[1]))),
+            (_("Elsewhere"), others),
+        ]
+
+
+class StateForm(WizardForm):
+    us_state = forms.ChoiceField(
+        label=_("Which US state do you live in?"),
+        help_text=_("Some states have their own privacy law."),
+        error_messages={
+            "required": _("Select the state where you live"),
+            "invalid_choice": _("Select a state from the list"),
+        },
+    )
+
+    def __init__(self, *args: Any, content: GuideContent, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        states = sorted(
+            ((r.slug, r.name) for r in content.regions if r.kind == RegionKind.US_STATE), key=lambda c: c[1]
+        )
+        self.fields["us_state"].choices = [("", _("Select a state")), *states]
+
+
+class PlatformsForm(WizardForm):
+    platforms = forms.MultipleChoiceField(
+        label=_("Which of these do you use, or are you concerned about?"),
+        help_text=_("Select all that apply. Someone else may post about you even if you do not use them."),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Select the platforms you use, or select “None of these”"),
+            "invalid_choice": _("Select platforms from the list"),
+        },
+    )
+
+    def __init__(self, *args: Any, content: GuideContent, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["platforms"].choices = [
+            *((p.slug, p.name) for p in content.platforms),
+            (NONE, _("None of these")),
+        ]
+
+    def clean_platforms(self) -> list[str]:
+        chosen = self.cleaned_data["platforms"]
+        if NONE in chosen and len(chosen) > 1:
+            raise forms.ValidationError(_("Select platforms, or select “None of these”, not both"))
+        return [slug for slug in chosen if slug != NONE]
+
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class AccountsForm(WizardForm):
+    """For each chosen platform: an account or not, and how many where several are common."""
+
+    def __init__(self, *args: Any, platforms: list[PlatformInfo], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.platforms = platforms
+        for platform in platforms:
+            self.fields[f"has_{platform.slug}"] = forms.ChoiceField(
+                label=_("Do you have a %(platform)s account?") % {"platform": platform.name},
+                choices=YES_NO,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": _("Select yes if you have a %(platform)s account") % {"platform": platform.name},
+                    "invalid_choice": _("Select yes or no"),
+                },
+            )
+            if platform.multiple_accounts:
+                self.fields[f"count_{platform.slug}"] = forms.IntegerField(
+                    label=_("How many %(platform)s accounts do you have?") % {"platform": platform.name},
+                    help_text=_("Only if you have one. Each account objects separately. From 1 to %(max)d.")
+                    % {"max": MAX_ACCOUNTS},
+                    required=False,
+                    widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "input-short"}),
+                    min_value=1,
+                    max_value=MAX_ACCOUNTS,
+                    error_messages={
+                        "invalid": _("Enter the number of accounts as a whole number, like 2"),
+                        "min_value": _("Enter a number of accounts from 1 to %(max)d") % {"max": MAX_ACCOUNTS},
+                        "max_value": _("Enter a number of accounts from 1 to %(max)d") % {"max": MAX_ACCOUNTS},
+                    },
+                )
+
+    def groups(self) -> list[tuple[PlatformInfo, forms.BoundField, forms.BoundField | None]]:
+        """(platform, its yes/no field, its count field or None), for the template."""
+        return [
+            (p, self[f"has_{p.slug}"], self[f"count_{p.slug}"] if p.multiple_accounts else None) for p in self.platforms
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for platform in self.platforms:
+            if platform.multiple_accounts and cleaned.get(f"has_{platform.slug}") == "yes":
+                if f"count_{platform.slug}" in self.errors:
+                    continue
+                if cleaned.get(f"count_{platform.slug}") is None:
+                    self.add_error(
+                        f"count_{platform.slug}",
+                        _("Enter how many %(platform)s accounts you have, from 1 to %(max)d")
+                        % {"platform": platform.name, "max": MAX_ACCOUNTS},
+                    )
+        return cleaned
+
+    def answers(self) -> dict[str, Any]:
+        accounts = {}
+        for platform in self.platforms:
+            has = self.cleaned_data[f"has_{platform.slug}"] == "yes"
+            count = self.cleaned_data.get(f"count_{platform.slug}") if platform.multiple_accounts else 1
+            accounts[platform.slug] = (count or 1) if has else 0
+        return {"accounts": accounts}
+
+    @staticmethod
+    def initial_from(answers: Mapping[str, Any]) -> dict[str, Any]:
+        initial = {}
+        for slug, count in (answers.get("accounts") or {}).items():
+            initial[f"has_{slug}"] = "yes" if count else "no"
+            if count:
+                initial[f"count_{slug}"] = count
+        return initial
+
+
+class SituationForm(WizardForm):
+    situations = forms.MultipleChoiceField(
+        label=_("Which of these apply to you?"),
+        help_text=_("Select all that apply. This decides which requests are useful to you."),
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            (Situation.PUBLIC_POSTS, _("Some of my posts, photos or comments are public")),
+            (
+                Situation.IN_OTHERS_POSTS,
+                _("I appear in other people's posts or photos, or they mention me (with or without an account)"),
+            ),
+            (Situation.META_AI_SHOWED_INFO, _("Meta AI has shown information about me")),
+            (NONE, _("None of these, or I do not know")),
+        ],
+        error_messages={
+            "required": _("Select what applies to you, or select “None of these”"),
+            "invalid_choice": _("Select from the list"),
+        },
+    )
+
+    def clean_situations(self) -> list[str]:
+        chosen = self.cleaned_data["situations"]
+        if NONE in chosen and len(chosen) > 1:
+            raise forms.ValidationError(_("Select what applies, or select “None of these”, not both"))
+        return [value for value in chosen if value != NONE]
+
+
+def _text(label: Any, limit: int, required_message: Any, **kwargs: Any) -> forms.CharField:
+    # A validator rather than `max_length`: its `maxlength` attribute would cut pasted text silently.
+    return forms.CharField(
+        label=label,
+        validators=[MaxLengthValidator(limit, TOO_LONG)],
+        error_messages={"required": required_message},
+        **kwargs,
+    )
+
+
+class DetailsForm(WizardForm):
+    """What the letters need: who is writing, and which account each request is for."""
+
+    name = _text(
+        _("Full name"),
+        NAME_MAX,
+        _("Enter your full name"),
+        help_text=_("As on your accounts, so Meta can find you."),
+        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
+    )
+    email = forms.EmailField(
+        label=_("Email address"),
+        validators=[MaxLengthValidator(EMAIL_MAX, TOO_LONG)],
+        help_text=_("The address your accounts use. Meta sends a confirmation code to it."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": _("Enter your email address"),
+            "invalid": _("Enter an email address in the correct format, like name@example.com"),
+        },
+    )
+    explanation = _text(
+        _("How does Meta's use of your information affect you? (optional)"),
+        EXPLANATION_MAX,
+        "",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("A few sentences in your own words, up to 2,000 characters."),
+    )
+
+    def __init__(self, *args: Any, accounts: list[tuple[PlatformInfo, int]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.accounts = accounts
+        explanation = self.fields.pop("explanation")
+        for platform, count in accounts:
+            for number in range(1, count + 1):
+                label = (
+                    _("%(platform)s account %(number)d: username or profile link")
+                    % {"platform": platform.name, "number": number}
+                    if count > 1
+                    else _("%(platform)s account: username or profile link") % {"platform": platform.name}
+                )
+                self.fields[f"handle_{platform.slug}_{number}"] = _text(
+                    label,
+                    HANDLE_MAX,
+                    _("Enter the username or profile link of this %(platform)s account") % {"platform": platform.name},
+                    help_text=_("For example @name or https://www.instagram.com/name"),
+                    widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "none"}),
+                )
+        self.fields["explanation"] = explanation
+
+    def handle_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith("handle_")]
+
+    def answers(self) -> dict[str, Any]:
+        handles = {
+            platform.slug: [self.cleaned_data[f"handle_{platform.slug}_{n}"].strip() for n in range(1, count + 1)]
+            for platform, count in self.accounts
+            if count
+        }
+        return {
+            "name": self.cleaned_data["name"].strip(),
+            "email": self.cleaned_data["email"],
+            "handles": handles,
+            "explanation": self.cleaned_data["explanation"].strip(),
+        }
+
+    @staticmethod
+    def initial_from(answers: Mapping[str, Any]) -> dict[str, Any]:
+        initial = {key: answers.get(key, "") for key in ("name", "email", "explanation")}
+        for slug, values in (answers.get("handles") or {}).items():
+            for number, value in enumerate(values, start=1):
+                initial[f"handle_{slug}_{number}"] = value
+        return initial
+
+
+# The questions, in the order they are asked; their names are the URL's last part.
+QUESTIONS = ("where", "state", "platforms", "accounts", "situation", "details")
+CHECK = "check"
+
+
+class Wizard:
+    """Where a person is in the questions, given their answers and the current guide content."""
+
+    def __init__(self, answers: Mapping[str, Any], content: GuideContent) -> None:
+        self.answers = dict(answers)
+        self.content = content
+
+    def applies(self, question: str) -> bool:
+        if question == "state":
+            return self.answers.get("country") == US
+        if question == "accounts":
+            return bool(self.chosen_platforms())
+        return question in QUESTIONS
+
+    def questions(self) -> list[str]:
+        return [q for q in QUESTIONS if self.applies(q)]
+
+    def chosen_platforms(self) -> list[PlatformInfo]:
+        chosen = self.answers.get("platforms")
+        if not isinstance(chosen, list):
+            return []
+        return [p for p in self.content.platforms if p.slug in chosen]
+
+    def account_counts(self) -> list[tuple[PlatformInfo, int]]:
+        accounts = self.answers.get("accounts") if isinstance(self.answers.get("accounts"), dict) else {}
+        return [(p, accounts.get(p.slug, 0)) for p in self.chosen_platforms()]
+
+    def is_answered(self, question: str) -> bool:
+        """Whether the stored answer exists and is still valid for the current content."""
+        form = self.form(question, data=self.as_post_data(question))
+        return form.is_valid()
+
+    def first_unanswered(self) -> str:
+        """The first question still to answer, or CHECK when every one is answered."""
+        return next((q for q in self.questions() if not self.is_answered(q)), CHECK)
+
+    def is_complete(self) -> bool:
+        return self.first_unanswered() == CHECK
+
+    def may_visit(self, question: str) -> bool:
+        """A question is open once every applicable question before it is answered."""
+        if question == CHECK:
+            return self.is_complete()
+        if not self.applies(question):
+            return False
+        before = self.questions()[: self.questions().index(question)]
+        return all(self.is_answered(q) for q in before)
+
+    def previous(self, question: str) -> str | None:
+        questions = self.questions()
+        if question == CHECK:
+            return questions[-1]
+        index = questions.index(question)
+        return questions[index - 1] if index else None
+
+    def next(self, question: str) -> str:
+        questions = self.questions()
+        index = questions.index(question)
+        return questions[index + 1] if index + 1 < len(questions) else CHECK
+
+    def form(self, question: str, data: Mapping[str, Any] | None = None) -> WizardForm:
+        initial = self.initial(question)
+        if question == "where":
+            return WhereForm(data, initial=initial, content=self.content)
+        if question == "state":
+            return StateForm(data, initial=initial, content=self.content)
+        if question == "platforms":
+            return PlatformsForm(data, initial=initial, content=self.content)
+        if question == "accounts":
+            return AccountsForm(data, initial=initial, platforms=self.chosen_platforms())
+        if question == "situation":
+            return SituationForm(data, initial=initial)
+        if question == "details":
+            return DetailsForm(data, initial=initial, accounts=self.account_counts())
+        raise ValueError(question)
+
+    def initial(self, question: str) -> dict[str, Any]:
+        """The stored answers as a form's initial values, so going back shows what was given."""
+        a = self.answers
+        if question == "where":
+            return {"country": a.get("country", "")}
+        if question == "state":
+            return {"us_state": a.get("us_state", "")}
+        if question == "platforms":
+            chosen = a.get("platforms")
+            return {"platforms": (chosen or [NONE]) if isinstance(chosen, list) else []}
+        if question == "accounts":
+            return AccountsForm.initial_from(a)
+        if question == "situation":
+            chosen = a.get("situations")
+            return {"situations": (chosen or [NONE]) if isinstance(chosen, list) else []}
+        return DetailsForm.initial_from(a)
+
+    def as_post_data(self, question: str) -> dict[str, Any] | None:
+        """The stored answers as the form data that would have produced them (None: not answered)."""
+        initial = self.initial(question)
+        if question in ("platforms", "situation"):
+            values = initial[next(iter(initial))]
+            return {next(iter(initial)): values} if values else None
+        if question == "accounts":
+            chosen = {p.slug for p in self.chosen_platforms()}
+            stored = self.answers.get("accounts") if isinstance(self.answers.get("accounts"), dict) else {}
+            if not chosen <= set(stored):
+                return None
+        if question == "details" and not self.answers.get("name"):
+            return None
+        return {key: "" if value is None else value for key, value in initial.items()}
+
+    def save(self, question: str, form: WizardForm) -> dict[str, Any]:
+        """New answers after a valid form: this question's values, and nothing left from other choices."""
+        answers = {**self.answers, **form.answers()}
+        if question == "where" and answers.get("country") != US:
+            answers.pop("us_state", None)
+        if question == "platforms":
+            chosen = set(answers["platforms"])
+            answers["accounts"] = {k: v for k, v in (answers.get("accounts") or {}).items() if k in chosen}
+        return answers
