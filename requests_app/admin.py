@@ -93,6 +93,12 @@ class LetterTemplateForm(forms.ModelForm):
         }
         widgets = {"body": forms.Textarea(attrs={"rows": 24, "cols": 100, "spellcheck": "true"})}
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # The body is kept as typed: a final line break is part of the letter people copy.
+        if "body" in self.fields:
+            self.fields["body"].strip = False
+
     def clean(self) -> dict:
         cleaned = super().clean()
         subject, body = cleaned.get("subject"), cleaned.get("body")
