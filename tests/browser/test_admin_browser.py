@@ -1,0 +1,57 @@
+"""A content editor signs in to admin with two factors, edits a step and finds the change in its history."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group, User
+from django.core.cache import cache
+
+from tests.factories import make_action, make_step
+from tests.test_accounts_factories import totp_code
+from tests.test_admin_support import PASSWORD, with_totp
+
+# serialized_rollback: the "Content editors" group comes from a data migration, which a
+# transactional test's flush would otherwise remove.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_an_editor_edits_a_step_and_sees_it_in_the_history(live_server, page):
+    cache.clear()  # sign-in rate limits
+    editor = User.objects.create_user("editor", "editor@example.org", PASSWORD, is_staff=True)
+    editor.groups.add(Group.objects.get(name="Content editors"))
+    EmailAddress.objects.create(user=editor, email=editor.email, verified=True, primary=True)
+    secret = with_totp(editor)
+    step = make_step(make_action("object-instagram", steps=0), slug="open-form", title_en="Open the form")
+
+    page.goto(f"{live_server.url}/admin/")
+    page.fill("input[name=login]", "editor@example.org")
+    page.fill("input[name=password]", PASSWORD)
+    page.press("input[name=password]", "Enter")
+    page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
+    page.fill("input[name=code]", totp_code(secret))
+    page.press("input[name=code]", "Enter")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    assert page.get_by_text("Opt-Out Guide content").first.is_visible()
+
+    page.goto(f"{live_server.url}/admin/requests_app/step/{step.pk}/change/")
+    page.fill("#id_title_en", "Open the objection form")
+    page.click("input[name=_save]")
+    page.wait_for_url(f"{live_server.url}/admin/requests_app/step/")
+    assert page.locator("#result_list").get_by_role("link", name="Open the objection form").is_visible()
+
+    page.goto(f"{live_server.url}/admin/requests_app/step/{step.pk}/change/")
+    page.get_by_role("link", name="History").click()
+    page.wait_for_url(re.compile(r"/history/$"))
+    history = page.locator("#change-history")
+    assert history.get_by_text("editor").first.is_visible()
+    assert history.get_by_text("Open the objection form").first.is_visible()
+
+
+def test_a_stranger_is_sent_to_sign_in(live_server, page):
+    page.goto(f"{live_server.url}/admin/requests_app/step/")
+
+    assert "/accounts/login/" in page.url
+    assert page.locator("input[name=password]").is_visible()
