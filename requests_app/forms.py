@@ -174,6 +174,9 @@ class AccountsForm(WizardForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         for platform in self.platforms:
+            if platform.multiple_accounts and cleaned.get(f"has_{platform.slug}") == "no":
+                # The count is only asked of account holders: whatever else was typed there does not matter.
+                self._errors.pop(f"count_{platform.slug}", None)
             if platform.multiple_accounts and cleaned.get(f"has_{platform.slug}") == "yes":
                 if f"count_{platform.slug}" in self.errors:
                     continue

@@ -152,8 +152,7 @@ def _answer_rows(wizard: Wizard) -> list[AnswerRow]:
     details = wizard.form("details")
     rows.append(AnswerRow(_("Full name"), [answers["name"]], "details"))
     rows.append(AnswerRow(_("Email address"), [answers["email"]], "details"))
-    for field in details.handle_fields():
-        rows.append(AnswerRow(str(field.label), [str(field.initial)], "details"))
+    rows.extend(AnswerRow(str(f.label), [str(f.initial)], "details") for f in details.handle_fields())
     rows.append(AnswerRow(_("How it affects you"), [answers.get("explanation") or _("Not given")], "details"))
     return rows
 

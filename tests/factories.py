@@ -165,8 +165,8 @@ def make_meta_guide() -> dict[str, object]:
         "us-texas": make_region("us-texas", name_en="Texas", kind="us_state", jurisdiction=j["us-state"]),
         "us-iowa": make_region("us-iowa", name_en="Iowa", kind="us_state", jurisdiction=j["us-iowa"]),
         "us-alabama": make_region("us-alabama", name_en="Alabama", kind="us_state", jurisdiction=j["us-none"]),
-        "elsewhere": make_region(
-            "elsewhere",
+        "another-country": make_region(
+            "another-country",
             name_en="Another country",
             name_de="Ein anderes Land",
             kind="other",
@@ -231,7 +231,6 @@ def make_meta_guide() -> dict[str, object]:
     a["third-party-ai-request"] = make_action(
         "third-party-ai-request",
         kind="request",
-        platform=p["facebook"],
         title_en="Ask about information from other people used for AI",
         title_de="Frag nach Informationen anderer über dich, die für KI genutzt werden",
         filing_method="form",
@@ -259,3 +258,26 @@ def make_meta_guide() -> dict[str, object]:
         )
     a["reminder-to-company"] = make_action("reminder-to-company", kind="escalation", filing_method="email", order=20)
     return {"jurisdictions": j, "regions": regions, "platforms": p, "actions": a}
+
+
+def make_answers(**overrides) -> dict:
+    """Complete wizard answers (plan_session's structure): Germany, one Facebook and two Instagram accounts."""
+    answers = {
+        "country": "germany",
+        "platforms": ["facebook", "instagram"],
+        "accounts": {"facebook": 1, "instagram": 2},
+        "situations": ["public_posts"],
+        "name": "Anna Muster",
+        "email": "anna@example.org",
+        "handles": {"facebook": ["facebook.com/anna"], "instagram": ["@anna", "@anna_cats"]},
+        "explanation": "My posts show my children.",
+    }
+    answers.update(overrides)
+    return answers
+
+
+def store_answers(client, answers: dict, done: list[str] | None = None) -> None:
+    """Put answers (and ticked steps) into a test client's session, as the wizard would."""
+    session = client.session
+    session["plan"] = {"version": 1, "answers": answers, "done": done or []}
+    session.save()

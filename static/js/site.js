@@ -16,3 +16,23 @@ document.addEventListener("click", (event) => {
 document.addEventListener("change", (event) => {
   if (event.target.id === "language-select") event.target.form.requestSubmit();
 });
+
+// Copy buttons are hidden until the clipboard can be used; without them the text is plain and selectable.
+function showCopyButtons(root) {
+  if (!navigator.clipboard) return;
+  root.querySelectorAll("[data-copy-target][hidden]").forEach((button) => { button.hidden = false; });
+}
+
+// After a form comes back with errors, move focus to the error summary so it is read out first.
+function focusErrorSummary() {
+  const summary = document.querySelector("[data-error-summary]");
+  if (summary) summary.focus();
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  showCopyButtons(document);
+  focusErrorSummary();
+});
+
+// Fragments swapped in by htmx (a step ticked done) get the same treatment.
+document.addEventListener("htmx:afterSettle", (event) => showCopyButtons(event.detail.elt || document));
