@@ -1,0 +1,212 @@
+"""Forms of request tracking: record a filing, what happened next, a screenshot, an escalation.
+
+Each form carries a one-off `token` (see tracking.py) and can list its errors for the error
+summary, in the order of its fields. Bad input is answered at the field; what was typed is kept.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import zoneinfo
+from functools import lru_cache
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import tracking, uploads
+
+TOKEN_RE = re.compile(r"[0-9a-f]{32}")
+NOTE_MAX = 2_000
+TEXT_MAX = 20_000
+REFERENCE_MAX = 200
+
+
+@lru_cache(maxsize=1)
+def time_zone_choices() -> list[tuple[str, str]]:
+    """Every IANA zone people live in (no legacy aliases), with UTC first."""
+    names = sorted(
+        name
+        for name in zoneinfo.available_timezones()
+        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/", "Brazil/", "Canada/", "Chile/", "Mexico/"))
+    )
+    return [("UTC", "UTC"), *((name, name.replace("_", " ")) for name in names)]
+
+
+class TrackingForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput, max_length=32)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("token", tracking.new_token())
+        super().__init__(*args, **kwargs)
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"]
+        if not TOKEN_RE.fullmatch(token):
+            raise forms.ValidationError(_("This form has expired: reload the page and try again"))
+        return token
+
+    def error_links(self) -> list[tuple[str, str]]:
+        """(element id, message) for the error summary, in the order of the fields on the page."""
+        links = []
+        visible = [name for name, field in self.fields.items() if not field.widget.is_hidden]
+        for name, field in self.fields.items():
+            target = name if not field.widget.is_hidden else (visible[0] if visible else name)
+            multiple = isinstance(self.fields[target].widget, forms.RadioSelect)
+            element = self[target].auto_id + ("_0" if multiple else "")
+            links.extend((element, message) for message in self.errors.get(name, []))
+        if visible:
+            links.extend((self[visible[0]].auto_id, message) for message in self.non_field_errors())
+        return links
+
+    def add_tracking_error(self, error: tracking.TrackingError) -> None:
+        field = error.field if error.field in self.fields else None
+        self.add_error(field, error.message)
+
+
+class TrackForm(forms.Form):
+    item = forms.CharField(max_length=100)
+
+
+class FilingForm(TrackingForm):
+    filed_at = forms.DateTimeField(
+        label=_("When did you file it?"),
+        help_text=_("The date and time you sent the form or email, where you were. For example, 31/01/2025 14:30."),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={
+            "required": _("Enter the date and time you filed the request"),
+            "invalid": _("Enter a real date and time, for example 31/01/2025 14:30"),
+        },
+    )
+    timezone = forms.ChoiceField(
+        label=_("Your time zone"),
+        help_text=_("Deadlines count from the day you filed, where you were."),
+        error_messages={
+            "required": _("Select your time zone"),
+            "invalid_choice": _("Select your time zone from the list"),
+        },
+    )
+    reference = forms.CharField(
+        label=_("Reference or confirmation code (optional)"),
+        help_text=_("If the company showed or emailed you one."),
+        required=False,
+        max_length=REFERENCE_MAX,
+        error_messages={"max_length": _("The reference must be %(limit_value)d characters or fewer")},
+    )
+    confirmation_text = forms.CharField(
+        label=_("Confirmation message (optional)"),
+        help_text=_("Paste the confirmation page's or email's text."),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"max_length": _("The confirmation message must be %(limit_value)d characters or fewer")},
+    )
+    screenshot = forms.FileField(
+        label=_("Screenshot of the confirmation (optional)"),
+        help_text=_("PNG, JPEG or WebP, up to 10 MB. We remove the location and camera details it may hold."),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
+    field_order = ["filed_at", "timezone", "reference", "confirmation_text", "screenshot", "token"]
+
+    def __init__(self, *args: Any, default_timezone: str = "UTC", **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("timezone", default_timezone)
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].choices = time_zone_choices()
+
+    def clean_filed_at(self) -> datetime.datetime:
+        # Read as the wall-clock time where the person was; the time zone field says where.
+        value = self.cleaned_data["filed_at"]
+        return value.replace(tzinfo=None)
+
+    def clean_screenshot(self) -> uploads.CleanImage | None:
+        upload = self.cleaned_data.get("screenshot")
+        if not upload:
+            return None
+        try:
+            return uploads.clean_image(upload, upload.name, upload.size)
+        except uploads.UploadError as exc:
+            raise forms.ValidationError(exc.message) from exc
+
+
+class UploadForm(TrackingForm):
+    image = forms.FileField(
+        label=_("Add a screenshot"),
+        help_text=_("PNG, JPEG or WebP, up to 10 MB, for example of the company's reply."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+        error_messages={"required": _("Choose a screenshot to add")},
+    )
+    field_order = ["image", "token"]
+
+    def clean_image(self) -> uploads.CleanImage:
+        upload = self.cleaned_data["image"]
+        try:
+            return uploads.clean_image(upload, upload.name, upload.size)
+        except uploads.UploadError as exc:
+            raise forms.ValidationError(exc.message) from exc
+
+
+UPDATE_CHOICES = [
+    ("acknowledged", _("They confirmed they received it")),
+    (tracking.EXTENDED, _("They said they need more time (an extension)")),
+    ("granted", _("They did what I asked")),
+    ("refused", _("They refused")),
+    (tracking.REPLY_ONLY, _("They replied, and nothing else changed")),
+    ("withdrawn", _("I withdrew the request")),
+]
+
+
+class UpdateForm(TrackingForm):
+    what = forms.ChoiceField(
+        label=_("What happened?"),
+        choices=UPDATE_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select what happened"), "invalid_choice": _("Select what happened")},
+    )
+    happened_on = forms.DateField(
+        label=_("When?"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+        error_messages={
+            "required": _("Enter the date it happened"),
+            "invalid": _("Enter a real date, for example 28/02/2025"),
+        },
+    )
+    reply_text = forms.CharField(
+        label=_("Their reply (optional)"),
+        help_text=_("Paste the text of their email or message."),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"max_length": _("The reply must be %(limit_value)d characters or fewer")},
+    )
+    note = forms.CharField(
+        label=_("A note for yourself (optional)"),
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("The note must be %(limit_value)d characters or fewer")},
+    )
+    field_order = ["what", "happened_on", "reply_text", "note", "token"]
+
+
+class EscalateForm(TrackingForm):
+    route = forms.ChoiceField(
+        choices=[("complaint", _("Complain to the authority")), ("reminder", _("Remind the company"))],
+        widget=forms.HiddenInput,
+        error_messages={"required": _("Select how you want to escalate")},
+    )
+    authority = forms.ChoiceField(
+        label=_("Which authority?"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[],
+    )
+
+    def __init__(self, *args: Any, authorities: list[tracking.Authority] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["authority"].choices = [(authority.key, authority.name) for authority in authorities]
+        if authorities:
+            self.fields["authority"].initial = authorities[0].key

@@ -1,0 +1,334 @@
+"""Request tracking pages: the dashboard, one request, and the forms and files that belong to it.
+
+Every view starts from `request.user`: a request of another account is a 404, whatever the method.
+The forms' URLs answer GET with a redirect to the request's page (after the same ownership check),
+so a reload after a failed form never shows a bare "method not allowed".
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from icalendar import Alarm, Calendar
+from icalendar import Event as CalendarEvent
+
+from . import tracking
+from .claim import load_plan_data
+from .content import load_content
+from .models import ActionKind, Attachment, Event, Region, Submission, SubmissionStatus
+from .tracking_forms import EscalateForm, FilingForm, TrackForm, UpdateForm, UploadForm
+from .uploads import FILE_EXTENSIONS
+
+PAGE_SIZE = 20
+REMIND_DAYS_BEFORE = 3
+
+
+def _get_submission_for_user(request: HttpRequest, submission_id: UUID) -> Submission:
+    return get_object_or_404(Submission.objects.for_user(request.user).select_related("escalates"), pk=submission_id)
+
+
+def _language() -> str:
+    return (translation.get_language() or "en").split("-")[0]
+
+
+# --- dashboard ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def dashboard(request: HttpRequest) -> TemplateResponse:
+    """The person's requests, most urgent first, and the requests of their plan not tracked yet.
+
+    Queries, whatever the number of requests: the plan, the guide snapshot (8, only with a plan),
+    the tracked plan items, the count and the page.
+    """
+    today = timezone.localdate()
+    submissions = Submission.objects.for_user(request.user)
+    page = Paginator(tracking.with_urgency(submissions, today).select_related("escalates"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = [(submission, tracking.standing(submission, tracking.today_for(submission))) for submission in page]
+    plan_data = load_plan_data(request)
+    untracked = []
+    if plan_data["answers"]:
+        items = tracking.request_items(plan_data, load_content(_language()))
+        tracked = set(submissions.filter(escalates__isnull=True).values_list("plan_item_key", flat=True))
+        untracked = [item for item in items if item.key not in tracked]
+    template_name = "tracking/dashboard.html"
+    if request.htmx:
+        template_name += "#submission-list"
+    return TemplateResponse(
+        request,
+        template_name,
+        {"page": page, "rows": rows, "untracked": untracked, "has_plan": bool(plan_data["answers"])},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def track(request: HttpRequest) -> HttpResponseBase:
+    """Start tracking a request of the plan (from the plan page or the dashboard)."""
+    if request.method != "POST":
+        return HttpResponseRedirect(reverse("requests_dashboard"))
+    form = TrackForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a request from your plan to track."))
+        return HttpResponseRedirect(reverse("requests_dashboard"))
+    try:
+        submission, _created = tracking.create_submission(
+            user=request.user,
+            plan_data=load_plan_data(request),
+            item_key=form.cleaned_data["item"],
+            language=_language(),
+        )
+    except tracking.TrackingError as error:
+        messages.error(request, error.message)
+        return HttpResponseRedirect(reverse("requests_dashboard"))
+    return HttpResponseRedirect(submission_url(submission))
+
+
+def submission_url(submission: Submission, anchor: str = "") -> str:
+    url = reverse("requests_detail", args=[submission.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+# --- one request --------------------------------------------------------------------------------
+
+
+def _default_timezone(submission: Submission) -> str:
+    if submission.filed_timezone:
+        return submission.filed_timezone
+    return tracking.usual_time_zone(Region.objects.filter(slug=submission.region_slug).first())
+
+
+def _detail_context(request: HttpRequest, submission: Submission, **forms: Any) -> dict[str, Any]:
+    today = tracking.today_for(submission)
+    attachments = list(submission.attachments.defer("content"))
+    status_changes = {change.pk: change for change in submission.status_changes.all()}
+    events = list(Event.objects.filter(submission_id=submission.pk).order_by("seq"))
+    escalations = list(submission.escalations.order_by("created_at"))
+    context: dict[str, Any] = {
+        "submission": submission,
+        "standing": tracking.standing(submission, today),
+        "attachments": attachments,
+        "timeline": [(event, status_changes.get(event.data.get("status_change"))) for event in events],
+        "escalations": escalations,
+        "is_draft": submission.status == SubmissionStatus.DRAFT,
+        "is_escalation": submission.kind == ActionKind.ESCALATION,
+        "can_add_attachment": len(attachments) < tracking.MAX_FILES_PER_SUBMISSION,
+        "filed_local": submission.filed_at.astimezone(tracking.zone(submission.filed_timezone or "UTC"))
+        if submission.filed_at
+        else None,
+        "has_extension": submission.extended_due_on is not None,
+    }
+    if submission.status == SubmissionStatus.DRAFT:
+        context["filing_form"] = forms.get("filing_form") or FilingForm(default_timezone=_default_timezone(submission))
+    else:
+        context["update_form"] = forms.get("update_form") or UpdateForm(initial={"happened_on": today})
+    if context["can_add_attachment"]:
+        context["upload_form"] = forms.get("upload_form") or UploadForm()
+    if tracking.can_escalate(submission, today):
+        done = {escalation.action_slug for escalation in escalations}
+        complaint = tracking.complaint_action(submission)
+        authorities = tracking.authorities(submission, _language()) if complaint else []
+        context["escalation"] = {
+            "complaint": complaint if complaint and complaint.slug not in done else None,
+            "reminder": tracking.REMINDER_SLUG not in done,
+            "authorities": authorities,
+            "complaint_form": forms.get("complaint_form")
+            or EscalateForm(initial={"route": "complaint"}, authorities=authorities),
+            "reminder_form": forms.get("reminder_form") or EscalateForm(initial={"route": "reminder"}),
+        }
+    return context
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def detail(request: HttpRequest, submission_id: UUID) -> TemplateResponse:
+    """One request: its facts, the letter as filed, deadlines, timeline, screenshots and forms.
+
+    Queries: the submission, its screenshots (without their bytes), status changes, events and
+    escalations, the region (drafts) or the escalation routes (overdue and refused requests).
+    """
+    submission = _get_submission_for_user(request, submission_id)
+    return TemplateResponse(request, "tracking/detail.html", _detail_context(request, submission))
+
+
+def _form_failed(request: HttpRequest, submission: Submission, **forms: Any) -> TemplateResponse:
+    context = _detail_context(request, submission, **forms)
+    context["failed"] = True
+    return TemplateResponse(request, "tracking/detail.html", context, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def record_filing(request: HttpRequest, submission_id: UUID) -> HttpResponseBase:
+    submission = _get_submission_for_user(request, submission_id)
+    if request.method != "POST":
+        return HttpResponseRedirect(submission_url(submission))
+    form = FilingForm(request.POST, request.FILES, default_timezone=_default_timezone(submission))
+    if form.is_valid():
+        try:
+            submission, recorded = tracking.record_filing(
+                submission=submission,
+                filed_at_local=form.cleaned_data["filed_at"],
+                timezone_name=form.cleaned_data["timezone"],
+                reference=form.cleaned_data["reference"],
+                confirmation_text=form.cleaned_data["confirmation_text"],
+                token=form.cleaned_data["token"],
+                image=form.cleaned_data["screenshot"],
+            )
+        except tracking.TrackingError as error:
+            form.add_tracking_error(error)
+        else:
+            if recorded:
+                messages.success(request, _("Filing recorded. The deadline is counted from the day you filed."))
+            return HttpResponseRedirect(submission_url(submission, "deadlines"))
+    return _form_failed(request, submission, filing_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def record_update(request: HttpRequest, submission_id: UUID) -> HttpResponseBase:
+    submission = _get_submission_for_user(request, submission_id)
+    if request.method != "POST":
+        return HttpResponseRedirect(submission_url(submission))
+    form = UpdateForm(request.POST)
+    if form.is_valid():
+        try:
+            _change, recorded = tracking.record_update(
+                submission=submission,
+                what=form.cleaned_data["what"],
+                happened_on=form.cleaned_data["happened_on"],
+                note=form.cleaned_data["note"],
+                reply_text=form.cleaned_data["reply_text"],
+                token=form.cleaned_data["token"],
+            )
+        except tracking.TrackingError as error:
+            form.add_tracking_error(error)
+        else:
+            if recorded:
+                messages.success(request, _("Recorded."))
+            return HttpResponseRedirect(submission_url(submission, "timeline"))
+    return _form_failed(request, submission, update_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def add_attachment(request: HttpRequest, submission_id: UUID) -> HttpResponseBase:
+    submission = _get_submission_for_user(request, submission_id)
+    if request.method != "POST":
+        return HttpResponseRedirect(submission_url(submission, "screenshots"))
+    form = UploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            _attachment, added = tracking.add_attachment(
+                submission=submission, image=form.cleaned_data["image"], token=form.cleaned_data["token"]
+            )
+        except tracking.TrackingError as error:
+            form.add_tracking_error(error)
+        else:
+            if added:
+                messages.success(request, _("Screenshot added."))
+            return HttpResponseRedirect(submission_url(submission, "screenshots"))
+    return _form_failed(request, submission, upload_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def attachment(request: HttpRequest, submission_id: UUID, attachment_id: UUID) -> HttpResponse:
+    """A screenshot, to its owner only, as a download that browsers never sniff or cache."""
+    submission = _get_submission_for_user(request, submission_id)
+    item = get_object_or_404(Attachment.objects.filter(submission=submission), pk=attachment_id)
+    response = HttpResponse(bytes(item.content), content_type=item.content_type)
+    extension = FILE_EXTENSIONS.get(item.content_type, "bin")
+    response["Content-Disposition"] = f'attachment; filename="screenshot-{item.created_at:%Y%m%d-%H%M%S}.{extension}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Length"] = str(len(item.content))
+    add_never_cache_headers(response)
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def escalate(request: HttpRequest, submission_id: UUID) -> HttpResponseBase:
+    submission = _get_submission_for_user(request, submission_id)
+    if request.method != "POST":
+        return HttpResponseRedirect(submission_url(submission, "escalate"))
+    form = EscalateForm(request.POST, authorities=tracking.authorities(submission, _language()))
+    if form.is_valid():
+        try:
+            escalation, _created = tracking.escalate(
+                submission=submission,
+                route=form.cleaned_data["route"],
+                authority_key=form.cleaned_data["authority"],
+                plan_data=load_plan_data(request),
+                language=_language(),
+                token=form.cleaned_data["token"],
+            )
+        except tracking.TrackingError as error:
+            form.add_tracking_error(error)
+        else:
+            return HttpResponseRedirect(submission_url(escalation))
+    key = "reminder_form" if request.POST.get("route") == "reminder" else "complaint_form"
+    return _form_failed(request, submission, **{key: form})
+
+
+# --- calendar -----------------------------------------------------------------------------------
+
+
+def calendar_title(submission: Submission) -> str:
+    """Facts about the guide only: who must answer and on which platform, never the person's details."""
+    who = submission.recipient or _("The company")
+    if submission.platform_name:
+        return _("%(who)s must answer your request (%(platform)s)") % {
+            "who": who,
+            "platform": submission.platform_name,
+        }
+    return _("%(who)s must answer your request") % {"who": who}
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def deadline_ics(request: HttpRequest, submission_id: UUID) -> HttpResponse:
+    """The due date as an all-day calendar event, with a reminder a few days before."""
+    submission = _get_submission_for_user(request, submission_id)
+    due = submission.current_due_on
+    if due is None:
+        raise Http404("This request has no due date yet.")
+    title = calendar_title(submission)
+    calendar = Calendar()
+    calendar.add("prodid", "-//Opt-Out Guide//Request deadline//EN")
+    calendar.add("version", "2.0")
+    event = CalendarEvent()
+    event.add("uid", f"{submission.pk}-deadline@opt-out-guide")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", due)
+    event.add("dtend", due + datetime.timedelta(days=1))
+    event.add("summary", title)
+    event.add("description", request.build_absolute_uri(submission_url(submission)))
+    event.add("transp", "TRANSPARENT")
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", title)
+    alarm.add("trigger", datetime.timedelta(days=-REMIND_DAYS_BEFORE))
+    event.add_component(alarm)
+    calendar.add_component(event)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="deadline-{due.isoformat()}.ics"'
+    response["X-Content-Type-Options"] = "nosniff"
+    add_never_cache_headers(response)
+    return response
