@@ -14,7 +14,7 @@ from .factories import make_meta_guide
 pytestmark = pytest.mark.django_db
 
 GDPR_REGIONS = ["germany", "ireland", "norway", "united-kingdom"]
-NON_GDPR_REGIONS = ["us-california", "us-texas", "us-iowa", "us-alabama", "elsewhere"]
+NON_GDPR_REGIONS = ["us-california", "us-texas", "us-iowa", "us-alabama", "another-country"]
 PLATFORMS = ["facebook", "instagram", "threads", "whatsapp", "messenger"]
 SITUATIONS = ["public_posts", "in_others_posts", "meta_ai_showed_info"]
 
