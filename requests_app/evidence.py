@@ -66,6 +66,11 @@ _HEX64 = re.compile(r"[0-9a-f]{64}")
 _TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")
 
 
+# The standard library's own string encoder for ensure_ascii=False: ECMAScript's
+# escapes (\n, \t, \", \\, \u00xx for other controls), everything else literal.
+_quote = json.encoder.encode_basestring
+
+
 class CanonicalJSONError(ValueError):
     """The value cannot be written as canonical JSON (a float, a non-JSON type, a lone surrogate...)."""
 
@@ -106,17 +111,19 @@ def _encode(value: Any, out: list[str], depth: int) -> None:
     elif isinstance(value, float):
         raise CanonicalJSONError(f"float {value!r} has no exact JSON form; write it as a string or an integer")
     elif isinstance(value, str):
-        out.append(json.dumps(value, ensure_ascii=False))
+        out.append(_quote(value))
     elif isinstance(value, Mapping):
         for key in value:
             if not isinstance(key, str):
                 raise CanonicalJSONError(f"object key {key!r} is not a string")
         out.append("{")
-        # RFC 8785 3.2.3: property names sorted by UTF-16 code units, not code points.
-        for i, key in enumerate(sorted(value, key=lambda k: k.encode("utf-16-be", "surrogatepass"))):
+        # RFC 8785 3.2.3: property names sorted by UTF-16 code units, which
+        # differs from code-point order only beyond ASCII.
+        keys = sorted(value) if all(key.isascii() for key in value) else sorted(value, key=_utf16)
+        for i, key in enumerate(keys):
             if i:
                 out.append(",")
-            out.append(json.dumps(key, ensure_ascii=False))
+            out.append(_quote(key))
             out.append(":")
             _encode(value[key], out, depth + 1)
         out.append("}")
@@ -129,6 +136,10 @@ def _encode(value: Any, out: list[str], depth: int) -> None:
         out.append("]")
     else:
         raise CanonicalJSONError(f"{type(value).__name__} is not a JSON type")
+
+
+def _utf16(key: str) -> bytes:
+    return key.encode("utf-16-be", "surrogatepass")
 
 
 def parse_json(data: bytes | str) -> Any:
@@ -282,6 +293,10 @@ def event_hash(prev_hash: bytes, event: Mapping[str, Any]) -> bytes:
     problems = _event_problems(event, chain_fields=("prev", "hash"))
     if problems:
         raise ValueError("; ".join(problems))
+    return _content_hash(prev_hash, event)
+
+
+def _content_hash(prev_hash: bytes, event: Mapping[str, Any]) -> bytes:
     content = {name: event[name] for name in EVENT_FIELDS}
     return hashlib.sha256(b"\x00" + prev_hash + canonical_json(content)).digest()
 
@@ -380,7 +395,7 @@ def verify_chain(
                 problems.append(f"{where}: previous hash does not match event {index - 1}")
         if current is None:
             problems.append(f"{where}: hash is not 64 lowercase hex digits")
-        elif prev is not None and not field_problems and event_hash(prev, event) != current:
+        elif prev is not None and not field_problems and _content_hash(prev, event) != current:
             problems.append(f"{where}: hash does not match its content")
         recorded_prev = current
     if expected_length is not None and len(events_with_hashes) != expected_length:
