@@ -15,7 +15,7 @@ from PIL import Image
 
 from requests_app import tracking
 from requests_app.models import Plan, Submission
-from tests.factories import make_meta_guide
+from tests.factories import make_letter, make_meta_guide
 from tests.test_accounts_factories import make_user
 
 GERMAN_PLAN = {
@@ -34,6 +34,40 @@ GERMAN_PLAN = {
 }
 ITEM = "object-ai-instagram#1"
 STARTED = datetime.datetime(2025, 1, 20, 9, 0, tzinfo=datetime.UTC)
+
+
+def make_guide() -> dict:
+    """The miniature Meta guide with the shipped deadline rules, authorities and escalation letters."""
+    guide = make_meta_guide()
+    j = guide["jurisdictions"]
+    for slug in ("gdpr", "uk-gdpr"):
+        j[slug].deadline_unit, j[slug].deadline_amount, j[slug].extension_amount = "months", 1, 2
+    j["uk-gdpr"].next_working_day, j["uk-gdpr"].holiday_calendar = True, "GB"
+    j["gdpr"].authority_email = "info@dataprotection.ie"
+    j["ccpa"].deadline_unit, j["ccpa"].deadline_amount, j["ccpa"].extension_amount = "days", 45, 45
+    j["ccpa"].acknowledge_business_days, j["ccpa"].holiday_calendar = 10, "US-CA"
+    for jurisdiction in j.values():
+        jurisdiction.save()
+    germany = guide["regions"]["germany"]
+    germany.country_code = "DE"
+    germany.local_authority_name_en = "Federal Commissioner for Data Protection (BfDI)"
+    germany.local_authority_url = "https://www.bfdi.bund.de/"
+    germany.save()
+    a = guide["actions"]
+    make_letter(
+        a["complaint-dpc"],
+        "en",
+        subject="Complaint about {{ controller.name }}",
+        body='To {{ authority.name }},\n\nI filed "{{ original.subject }}" on {{ original.filed_on }} '
+        "(reference {{ original.reference }}); the answer was due on {{ original.due_on }}.\n\n{{ person.name }}",
+    )
+    make_letter(
+        a["reminder-to-company"],
+        "en",
+        subject="Reminder: {{ original.subject }}",
+        body="To {{ controller.name }},\n\nMy request of {{ original.filed_on }} was due on {{ original.due_on }}.",
+    )
+    return guide
 
 
 def make_person(email: str = "anna@example.org", *, plan: dict | None = None, started: datetime.datetime = STARTED):
@@ -100,4 +134,4 @@ def png_declaring(width: int, height: int) -> bytes:
     )
 
 
-__all__ = ["make_meta_guide", "make_person", "track", "file", "png_bytes", "image_bytes", "png_declaring"]
+__all__ = ["make_guide", "make_meta_guide", "make_person", "track", "file", "png_bytes", "image_bytes", "png_declaring"]
