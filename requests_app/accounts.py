@@ -177,6 +177,7 @@ class DeleteAccountForm(forms.Form):
         help_text=_("To make sure it is you, enter the password you sign in with."),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Enter your password")},
     )
 
     def __init__(self, *args: Any, user: AbstractBaseUser, **kwargs: Any) -> None:

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core import mail
+from django.core.cache import cache
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+EMAIL = "browser.person@example.org"
+PASSWORD = "a long and unusual passphrase 7"
+
+
+def assert_accessible(page) -> None:
+    results = Axe().run(page)
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+def test_sign_up_verify_sign_in_and_manage_the_account(live_server, page):
+    cache.clear()
+    mail.outbox.clear()
+    page.set_default_timeout(5000)
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on(
+        "request",
+        lambda r: None if r.url.startswith((live_server.url, "data:")) else problems.append(f"request to {r.url}"),
+    )
+
+    page.goto(live_server.url + "/accounts/signup/")
+    assert_accessible(page)
+    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password (again)").fill("a different passphrase 8")
+    page.get_by_role("button", name="Sign Up").click()
+    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    assert_accessible(page)
+    assert page.get_by_label("Email").input_value() == EMAIL
+
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password (again)").fill(PASSWORD)
+    page.get_by_role("button", name="Sign Up").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Verify Your Email Address"
+    assert_accessible(page)
+
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[0].body).group(0)
+    page.goto(link)
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirm").click()
+
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+    assert_accessible(page)
+    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Sign In").click()
+    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    # LOGIN_REDIRECT_URL is /plan/, which may send someone without a plan on to the wizard.
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+    page.goto(live_server.url + "/account/")
+    assert page.get_by_text(EMAIL).is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="View sessions").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Sessions"
+    assert_accessible(page)
+
+    page.goto(live_server.url + "/accounts/2fa/")
+    assert_accessible(page)
+    page.goto(live_server.url + "/accounts/2fa/totp/activate/")
+    # Adding an authenticator asks for the password again first.
+    page.get_by_label("Password").fill(PASSWORD)
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirm").click()
+    assert page.get_by_role("img", name="QR code for your authenticator app").is_visible()
+    assert_accessible(page)
+
+    page.goto(live_server.url + "/account/delete/")
+    assert_accessible(page)
+
+    assert problems == []
