@@ -22,5 +22,6 @@ urlpatterns = [
     path("account/delete/", accounts.account_delete, name="account_delete"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("requests_app.tracking_urls")),
+    path("", include("requests_app.evidence_urls")),
     path("", include("requests_app.urls")),
 ]
