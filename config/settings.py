@@ -215,6 +215,8 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/plan/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_ADAPTER = "requests_app.accounts.AccountAdapter"
+# Usernames are random (see AccountAdapter): pages and emails name people by their address.
+ACCOUNT_USER_DISPLAY = "requests_app.accounts.user_display"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"

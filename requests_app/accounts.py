@@ -53,6 +53,11 @@ class AccountAdapter(DefaultAccountAdapter):
             user.username = f"user-{secrets.token_hex(8)}"
 
 
+def user_display(user: AbstractBaseUser) -> str:
+    """How allauth names a person in pages and emails (ACCOUNT_USER_DISPLAY): by email address."""
+    return user.email
+
+
 class StaffMFAMiddleware:
     """Send a member of staff without two-factor authentication to set it up before any admin page.
 

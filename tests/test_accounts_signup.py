@@ -30,6 +30,7 @@ def test_it_signs_up_verifies_and_signs_in(client):
     user = User.objects.get(email="new@example.org")
     assert not user.username.startswith("new"), "the username must not repeat the email address"
     assert [m.to for m in mail.outbox] == [["new@example.org"]]
+    assert user.username not in mail.outbox[0].body, "people are named by their address, not a random username"
 
     link = re.search(r"http://testserver(/accounts/confirm-email/[^\s]+/)", mail.outbox[0].body).group(1)
     # A visit (a mail scanner following the link) does not confirm.
