@@ -14,7 +14,14 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -34,6 +41,11 @@ from .uploads import FILE_EXTENSIONS
 
 PAGE_SIZE = 20
 REMIND_DAYS_BEFORE = 3
+
+
+# Read-only pages accept POST only to check ownership first: another account's id is a 404 for
+# every method, and the owner's POST is a 405.
+READ_ONLY = ("GET", "HEAD")
 
 
 def _get_submission_for_user(request: HttpRequest, submission_id: UUID) -> Submission:
@@ -156,7 +168,7 @@ def _detail_context(request: HttpRequest, submission: Submission, **forms: Any) 
 
 
 @login_required
-@require_http_methods(["GET", "HEAD"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def detail(request: HttpRequest, submission_id: UUID) -> TemplateResponse:
     """One request: its facts, the letter as filed, deadlines, timeline, screenshots and forms.
 
@@ -164,6 +176,8 @@ def detail(request: HttpRequest, submission_id: UUID) -> TemplateResponse:
     escalations, the region (drafts) or the escalation routes (overdue and refused requests).
     """
     submission = _get_submission_for_user(request, submission_id)
+    if request.method not in READ_ONLY:
+        return HttpResponseNotAllowed(READ_ONLY)
     return TemplateResponse(request, "tracking/detail.html", _detail_context(request, submission))
 
 
@@ -248,11 +262,13 @@ def add_attachment(request: HttpRequest, submission_id: UUID) -> HttpResponseBas
 
 
 @login_required
-@require_http_methods(["GET", "HEAD"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def attachment(request: HttpRequest, submission_id: UUID, attachment_id: UUID) -> HttpResponse:
     """A screenshot, to its owner only, as a download that browsers never sniff or cache."""
     submission = _get_submission_for_user(request, submission_id)
     item = get_object_or_404(Attachment.objects.filter(submission=submission), pk=attachment_id)
+    if request.method not in READ_ONLY:
+        return HttpResponseNotAllowed(READ_ONLY)
     response = HttpResponse(bytes(item.content), content_type=item.content_type)
     extension = FILE_EXTENSIONS.get(item.content_type, "bin")
     response["Content-Disposition"] = f'attachment; filename="screenshot-{item.created_at:%Y%m%d-%H%M%S}.{extension}"'
@@ -302,10 +318,12 @@ def calendar_title(submission: Submission) -> str:
 
 
 @login_required
-@require_http_methods(["GET", "HEAD"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def deadline_ics(request: HttpRequest, submission_id: UUID) -> HttpResponse:
     """The due date as an all-day calendar event, with a reminder a few days before."""
     submission = _get_submission_for_user(request, submission_id)
+    if request.method not in READ_ONLY:
+        return HttpResponseNotAllowed(READ_ONLY)
     due = submission.current_due_on
     if due is None:
         raise Http404("This request has no due date yet.")

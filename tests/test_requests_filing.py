@@ -1,0 +1,152 @@
+"""POST /requests/<id>/filing/: record when and how a request was filed."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from requests_app import plan_session
+from requests_app.models import Attachment, Event, Plan, Submission, SubmissionStatus
+from tests.test_accounts_factories import PASSWORD
+from tests.test_tracking_support import GERMAN_PLAN, ITEM, make_guide, make_person, png_bytes, png_declaring, track
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def guide():
+    return make_guide()
+
+
+def filing_form(**overrides):
+    data = {
+        "filed_at": "2025-01-31T14:30",
+        "timezone": "Europe/Berlin",
+        "reference": "REF-123",
+        "confirmation_text": "We received your objection.",
+        "token": "0123456789abcdef0123456789abcdef",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_headline_sign_up_claim_the_plan_file_in_germany_on_31_january_2025_due_28_february_2025(client, guide):
+    session = client.session
+    session[plan_session.SESSION_KEY] = GERMAN_PLAN
+    session.save()
+    client.post("/accounts/signup/", {"email": "anna@example.org", "password1": PASSWORD, "password2": PASSWORD})
+    user = User.objects.get(email="anna@example.org")
+    EmailAddress.objects.filter(user=user).update(verified=True)
+    assert client.post("/accounts/login/", {"login": "anna@example.org", "password": PASSWORD}).status_code == 302
+    # The person made their plan in January 2025, before filing.
+    Plan.objects.filter(user=user).update(created_at=datetime.datetime(2025, 1, 20, tzinfo=datetime.UTC))
+
+    response = client.post("/requests/track/", {"item": ITEM})
+    submission = Submission.objects.get(user=user)
+    assert response["Location"] == f"/requests/{submission.pk}/"
+    response = client.post(f"/requests/{submission.pk}/filing/", filing_form())
+    assert response.status_code == 302
+    page = client.get(f"/requests/{submission.pk}/").content.decode()
+    assert "28 February 2025" in page
+    assert "30 April 2025" in page  # the latest date if Meta extends
+    submission.refresh_from_db()
+    assert submission.due_on == datetime.date(2025, 2, 28)
+
+
+def test_two_quick_clicks_record_one_filing(client, guide):
+    user = make_person()
+    submission = track(user)
+    client.force_login(user)
+    first = client.post(f"/requests/{submission.pk}/filing/", filing_form())
+    second = client.post(f"/requests/{submission.pk}/filing/", filing_form())
+    assert first.status_code == second.status_code == 302
+    assert Event.objects.filter(submission_id=submission.pk, type="filed").count() == 1
+    assert Event.objects.filter(submission_id=submission.pk).count() == 3
+
+
+def test_a_second_filing_from_another_form_is_refused(client, guide):
+    user = make_person()
+    submission = track(user)
+    client.force_login(user)
+    client.post(f"/requests/{submission.pk}/filing/", filing_form())
+    response = client.post(
+        f"/requests/{submission.pk}/update/",
+        {"what": "granted", "happened_on": "2025-02-01", "token": "1" * 32},
+    )
+    assert response.status_code == 302
+    assert Event.objects.filter(submission_id=submission.pk, type="filed").count() == 1
+
+
+def test_it_records_a_screenshot_with_the_filing(client, guide):
+    user = make_person()
+    submission = track(user)
+    client.force_login(user)
+    shot = SimpleUploadedFile("confirmation.png", png_bytes(), content_type="image/png")
+    client.post(f"/requests/{submission.pk}/filing/", {**filing_form(), "screenshot": shot})
+    attachment = Attachment.objects.get(submission=submission)
+    assert attachment.content_type == "image/png"
+    assert Event.objects.get(submission_id=submission.pk, type="attachment_added").data["attachment_sha256"] == (
+        attachment.sha256
+    )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"filed_at": "2099-01-01T10:00"}, "must be in the past"),
+        ({"filed_at": "2025-01-10T10:00"}, "on or after 20 January 2025"),
+        ({"filed_at": "31 Jan"}, "Enter a real date and time"),
+        ({"filed_at": ""}, "Enter the date and time you filed the request"),
+        ({"timezone": "Mars/Olympus"}, "Select your time zone from the list"),
+        ({"token": "x"}, "This form has expired"),
+    ],
+)
+def test_it_answers_bad_input_at_the_field_and_keeps_what_was_typed(client, guide, overrides, message):
+    user = make_person()
+    submission = track(user)
+    client.force_login(user)
+    response = client.post(f"/requests/{submission.pk}/filing/", filing_form(**overrides))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert message in page
+    assert 'value="REF-123"' in page
+    assert "We received your objection." in page
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.DRAFT
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("notes.txt", b"hello", "must be a PNG, JPEG or WebP"),
+        ("setup.png", b"MZ\x90\x00" + b"\x00" * 500, "not a PNG, JPEG or WebP image"),
+        ("bomb.png", png_declaring(100_000, 100_000), "at most 50 megapixels"),
+    ],
+)
+def test_a_bad_screenshot_is_refused_at_its_field_and_nothing_is_recorded(client, guide, name, data, message):
+    user = make_person()
+    submission = track(user)
+    client.force_login(user)
+    upload = SimpleUploadedFile(name, data, content_type="image/png")
+    response = client.post(f"/requests/{submission.pk}/filing/", {**filing_form(), "screenshot": upload})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in page
+    assert 'href="#id_screenshot"' in page
+    assert 'value="REF-123"' in page
+    assert Attachment.objects.count() == 0
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.DRAFT
+
+
+def test_get_redirects_to_the_request_page(client, guide):
+    user = make_person()
+    submission = track(user)
+    client.force_login(user)
+    response = client.get(f"/requests/{submission.pk}/filing/")
+    assert response["Location"] == f"/requests/{submission.pk}/"
