@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 
 import pytest
@@ -245,3 +246,55 @@ def test_it_drops_malformed_session_answers():
     assert parsed.platforms == ("facebook",)
     assert parsed.accounts == {"instagram": 10}
     assert parsed.handles == {}
+
+
+# The shipped guide, as `manage.py load_guide` loads it.
+
+
+@pytest.fixture
+def shipped():
+    from django.core.management import call_command
+
+    call_command("load_guide", stdout=io.StringIO())
+    return load_content("en")
+
+
+@pytest.mark.parametrize(
+    ("region", "accounts", "expected"),
+    [
+        (
+            "united-kingdom",
+            {"instagram": 1},
+            ["object-ai-instagram#1", "off-meta-activity-instagram", "third-party-ai-request"],
+        ),
+        (
+            "germany",
+            {"facebook": 1, "instagram": 2},
+            [
+                "object-ai-facebook#1",
+                "off-meta-activity-facebook",
+                "object-ai-instagram#1",
+                "object-ai-instagram#2",
+                "off-meta-activity-instagram",
+                "third-party-ai-request",
+            ],
+        ),
+        ("us-texas", {"facebook": 1}, ["off-meta-activity-facebook", "third-party-ai-request"]),
+        ("us-california", {}, ["third-party-ai-request"]),
+        ("another-country", {"threads": 1, "messenger": 1}, ["ai-threads", "ai-messenger", "third-party-ai-request"]),
+        ("france", {"whatsapp": 1}, ["rights-whatsapp", "third-party-ai-request"]),
+    ],
+)
+def test_it_plans_with_the_shipped_guide(shipped, region, accounts, expected):
+    plan = build_plan(answers(region, accounts), shipped)
+    assert sorted(keys(plan)) == sorted(expected)
+    assert keys(plan)[-1] == "third-party-ai-request"
+    assert all(item.steps for item in plan.items)
+
+
+def test_it_gives_whatsapp_its_caveat_and_the_uk_its_form_in_the_shipped_guide(shipped):
+    whatsapp = build_plan(answers("ireland", {"whatsapp": 1}), shipped).items[0]
+    assert whatsapp.action.caveat
+    instagram = build_plan(answers("united-kingdom", {"instagram": 1}), shipped).items[0]
+    assert instagram.action.official_url == "https://help.instagram.com/contact/767264225370182"
+    assert instagram.action.letter is not None
