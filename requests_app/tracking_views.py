@@ -150,7 +150,7 @@ def _detail_context(request: HttpRequest, submission: Submission, **forms: Any) 
         context["filing_form"] = forms.get("filing_form") or FilingForm(default_timezone=_default_timezone(submission))
     else:
         context["update_form"] = forms.get("update_form") or UpdateForm(initial={"happened_on": today})
-    if context["can_add_attachment"]:
+    if context["can_add_attachment"] or "upload_form" in forms:
         context["upload_form"] = forms.get("upload_form") or UploadForm()
     if tracking.can_escalate(submission, today):
         done = {escalation.action_slug for escalation in escalations}
@@ -296,7 +296,12 @@ def escalate(request: HttpRequest, submission_id: UUID) -> HttpResponseBase:
                 token=form.cleaned_data["token"],
             )
         except tracking.TrackingError as error:
-            form.add_tracking_error(error)
+            if error.field == "authority":
+                form.add_tracking_error(error)
+            else:
+                # Not offered right now (within the deadline, or no such route): say so on the page.
+                messages.error(request, error.message)
+                return HttpResponseRedirect(submission_url(submission))
         else:
             return HttpResponseRedirect(submission_url(escalation))
     key = "reminder_form" if request.POST.get("route") == "reminder" else "complaint_form"

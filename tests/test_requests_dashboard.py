@@ -1,0 +1,86 @@
+"""GET /requests/: the person's requests by urgency, and the plan's requests not tracked yet."""
+
+from __future__ import annotations
+
+import pytest
+
+from requests_app import tracking
+from requests_app.models import Submission
+from tests.test_tracking_support import GERMAN_PLAN, file, make_guide, make_person, track
+
+pytestmark = pytest.mark.django_db
+
+
+def plan_with(accounts: int) -> dict:
+    return {**GERMAN_PLAN, "answers": {**GERMAN_PLAN["answers"], "accounts": {"instagram": accounts}}}
+
+
+def test_it_shows_overdue_requests_first_and_unmistakably(client):
+    make_guide()
+    user = make_person(plan=plan_with(2))
+    track(user, item="object-ai-instagram#1")
+    overdue = file(track(user, item="object-ai-instagram#2"))
+    client.force_login(user)
+    page = client.get("/requests/").content.decode()
+    assert 'class="tag tag-red">Overdue<' in page
+    days = (tracking.today_for(overdue) - overdue.due_on).days  # today where the person filed
+    assert f"Overdue by {days} days" in page
+    assert page.index("Overdue by") < page.index("Not filed yet")
+
+
+def test_it_offers_to_track_the_plans_untracked_requests(client):
+    make_guide()
+    user = make_person()
+    client.force_login(user)
+    page = client.get("/requests/").content.decode()
+    assert 'value="object-ai-instagram#1"' in page
+    client.post("/requests/track/", {"item": "object-ai-instagram#1"})
+    assert 'value="object-ai-instagram#1"' not in client.get("/requests/").content.decode()
+
+
+def test_it_refuses_to_track_what_is_not_in_the_plan(client):
+    make_guide()
+    user = make_person()
+    client.force_login(user)
+    response = client.post("/requests/track/", {"item": "complaint-dpc"}, follow=True)
+    assert "This request is not in your plan" in response.content.decode()
+    assert not Submission.objects.exists()
+
+
+def test_it_shows_only_the_persons_own_requests(client):
+    make_guide()
+    other = make_person("other@example.org")
+    track(other)
+    user = make_person()
+    client.force_login(user)
+    assert "You are not tracking any requests yet." in client.get("/requests/").content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_its_query_count_does_not_grow_with_the_requests(client, django_assert_num_queries, count):
+    make_guide()
+    user = make_person(plan=plan_with(count))
+    for number in range(1, count + 1):
+        file(track(user, item=f"object-ai-instagram#{number}"))
+    client.force_login(user)
+    # Middleware: session, user, the signed-in session record (savepoints, select, insert: 6), session save
+    # (savepoint, update, release: 3). The page: plan, guide snapshot (8), tracked plan items, count, page.
+    with django_assert_num_queries(23):
+        response = client.get("/requests/")
+    assert response.content.decode().count('class="task request ') == count
+
+
+def test_it_pages_the_list_and_answers_htmx_with_the_list_only(client):
+    make_guide()
+    user = make_person(plan=plan_with(10))
+    for number in range(1, 11):
+        track(user, item=f"object-ai-instagram#{number}")
+    Submission.objects.bulk_create(
+        [Submission(user=user, plan_item_key=f"x{n}", action_slug="x", action_title=f"Old {n}", region_slug="germany",
+                    region_name="Germany", jurisdiction_slug="gdpr", law="gdpr") for n in range(15)]
+    )  # fmt: skip
+    client.force_login(user)
+    page = client.get("/requests/?page=2", headers={"HX-Request": "true"}).content.decode()
+    assert page.lstrip().startswith('<div id="submission-list">')
+    assert "Page 2 of 2" in page
+    assert "<html" not in page
