@@ -101,6 +101,17 @@ class Jurisdiction(Translated):
     def __str__(self) -> str:
         return self.name_en
 
+    def clean(self) -> None:
+        """Refuse a deadline rule that deadlines.py cannot apply (e.g. an unknown holiday calendar)."""
+        from django.core.exceptions import ValidationError
+
+        from .deadlines import DeadlineRule
+
+        try:
+            DeadlineRule.from_jurisdiction(self)
+        except ValueError as error:
+            raise ValidationError(str(error)) from error
+
 
 class RegionKind(models.TextChoices):
     EU_EEA = "eu_eea", _("EU/EEA country")

@@ -75,7 +75,7 @@ def test_it_does_not_put_the_uk_under_the_eu_gdpr():
     assert uk.jurisdiction.slug == "uk-gdpr"
     assert uk.jurisdiction.law == "uk_gdpr"
     assert uk.jurisdiction.next_working_day is True
-    assert uk.jurisdiction.holiday_calendar == "GB"
+    assert uk.jurisdiction.holiday_calendar == "GB-ENG"  # England and Wales bank holidays, Easter Monday included
     assert not Jurisdiction.objects.get(slug="gdpr").next_working_day
 
 
@@ -285,3 +285,16 @@ def test_it_cites_the_objection_articles():
     german = _render("object-ai-facebook", "de", "GDPR").body
     for article in ("Art. 21 Abs. 1 DSGVO", "Art. 18 Abs. 1 lit. d DSGVO", "Art. 17 Abs. 1 lit. c DSGVO"):
         assert article in german
+
+
+def test_a_jurisdiction_with_a_rule_deadlines_cannot_apply_is_refused():
+    from django.core.exceptions import ValidationError
+
+    from requests_app.models import Jurisdiction
+
+    jurisdiction = Jurisdiction.objects.get(slug="uk-gdpr")
+    jurisdiction.holiday_calendar = "XX-NOWHERE"
+    with pytest.raises(ValidationError, match="Unknown holiday calendar"):
+        jurisdiction.full_clean()
+    jurisdiction.holiday_calendar = "GB-SCT"
+    jurisdiction.full_clean()
