@@ -1,0 +1,117 @@
+"""The tracking journey in Chromium: sign in with a plan, track a request, record the filing, get the calendar file."""
+
+from __future__ import annotations
+
+import datetime
+import os
+from zoneinfo import ZoneInfo
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.contrib.sessions.backends.db import SessionStore
+from icalendar import Calendar
+
+from requests_app import deadlines, letters, plan_session
+from requests_app.models import Attachment, Plan, Submission
+from tests.test_accounts_factories import PASSWORD, make_user
+from tests.test_tracking_support import GERMAN_PLAN, make_guide, png_bytes
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SCREENSHOTS = os.environ.get("SCREENSHOT_DIR", "")
+
+
+def assert_accessible(page):
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def shoot(page, name):
+    if not SCREENSHOTS:
+        return
+    for width in (1280, 360):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_track_a_request_record_the_filing_and_download_the_calendar_file(live_server, page):
+    make_guide()
+    user = make_user("anna@example.org")
+    # A visitor's plan in their session, claimed when they sign in.
+    session = SessionStore()
+    session[plan_session.SESSION_KEY] = GERMAN_PLAN
+    session.create()
+    host = live_server.url.split("//")[1].split(":")[0]
+    page.context.add_cookies([{"name": "sessionid", "value": session.session_key, "domain": host, "path": "/"}])
+
+    page.goto(live_server.url + "/accounts/login/?next=/requests/")
+    page.get_by_label("Email").fill("anna@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/requests/")
+    assert Plan.objects.get(user=user).data["answers"]["country"] == "germany"
+    assert_accessible(page)
+
+    page.locator("li", has_text="Object to Instagram").get_by_role("button", name="Track this request").click()
+    page.wait_for_url("**/requests/*-*/")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Object to Instagram")
+    assert_accessible(page)
+
+    berlin = ZoneInfo("Europe/Berlin")
+    filed = (datetime.datetime.now(berlin) - datetime.timedelta(minutes=10)).replace(second=0, microsecond=0)
+    page.get_by_label("When did you file it?").fill(filed.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Your time zone").select_option("Europe/Berlin")
+    page.get_by_label("Reference or confirmation code (optional)").fill("REF-42")
+    page.get_by_label("Screenshot of the confirmation (optional)").set_input_files(
+        files=[{"name": "confirmation.png", "mimeType": "image/png", "buffer": png_bytes((300, 200))}]
+    )
+    page.get_by_role("button", name="Record filing").click()
+    page.wait_for_url("**#deadlines")
+
+    due = deadlines.due_date(filed.date(), deadlines.DeadlineRule(unit="months", amount=1, extension_amount=2))
+    due_text = letters.format_date(due, "en")
+    assert page.locator(".due-date").first.inner_text() == due_text
+    submission = Submission.objects.get(user=user)
+    assert submission.due_on == due
+    assert Attachment.objects.filter(submission=submission).count() == 1
+    assert page.get_by_role("link", name="Screenshot 1").is_visible()
+    assert_accessible(page)
+    shoot(page, "request")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Add the due date to your calendar").click()
+    download = download_info.value
+    assert download.suggested_filename == f"deadline-{due.isoformat()}.ics"
+    with open(download.path(), "rb") as handle:
+        event = Calendar.from_ical(handle.read()).walk("VEVENT")[0]
+    assert event.get("dtstart").dt == due
+
+    page.goto(live_server.url + "/requests/")
+    assert page.get_by_text(f"Due on {due_text}").is_visible()
+    assert_accessible(page)
+    shoot(page, "dashboard")
+
+
+def test_a_bad_screenshot_is_refused_and_the_form_keeps_what_was_typed(live_server, page):
+    make_guide()
+    user = make_user("anna@example.org")
+    Plan.objects.create(user=user, data=GERMAN_PLAN)
+    page.goto(live_server.url + "/accounts/login/?next=/requests/")
+    page.get_by_label("Email").fill("anna@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/requests/")
+    page.locator("li", has_text="Object to Instagram").get_by_role("button", name="Track this request").click()
+    page.wait_for_url("**/requests/*-*/")
+    now = datetime.datetime.now(ZoneInfo("Europe/Berlin")) - datetime.timedelta(minutes=5)
+    page.get_by_label("When did you file it?").fill(now.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Reference or confirmation code (optional)").fill("REF-KEPT")
+    page.get_by_label("Screenshot of the confirmation (optional)").set_input_files(
+        files=[{"name": "setup.png", "mimeType": "image/png", "buffer": b"MZ\x90\x00" + b"\x00" * 100}]
+    )
+    page.get_by_role("button", name="Record filing").click()
+    assert page.get_by_role("alert").get_by_text("not a PNG, JPEG or WebP image").is_visible()
+    assert page.get_by_label("Reference or confirmation code (optional)").input_value() == "REF-KEPT"
+    assert_accessible(page)
+    shoot(page, "filing-error")
+    assert Submission.objects.get(user=user).status == "draft"
