@@ -3,9 +3,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth.models import User
 from django.core import mail
 from django.core.cache import cache
+
+from tests.test_accounts_factories import make_user, totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -83,4 +88,60 @@ def test_sign_up_verify_sign_in_and_manage_the_account(live_server, page):
     page.goto(live_server.url + "/account/delete/")
     assert_accessible(page)
 
+    assert problems == []
+
+
+def test_reset_password_second_factor_and_delete_the_account(live_server, page):
+    cache.clear()
+    mail.outbox.clear()
+    page.set_default_timeout(5000)
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    user = make_user(EMAIL)
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
+
+    page.goto(live_server.url + "/accounts/password/reset/")
+    assert_accessible(page)
+    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_role("button", name="Reset My Password").click()
+    page.wait_for_url("**/accounts/password/reset/done/")
+    assert_accessible(page)
+    link = re.search(r"https?://\S+/accounts/password/reset/key/\S+/", mail.outbox[0].body).group(0)
+    page.goto(link)
+    assert_accessible(page)
+    page.get_by_label("New Password", exact=True).fill(PASSWORD)
+    page.get_by_label("New Password (again)").fill(PASSWORD)
+    page.get_by_role("button", name="Change Password").click()
+    page.wait_for_url("**/accounts/password/reset/key/done/")
+    assert_accessible(page)
+
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url("**/accounts/2fa/authenticate/")
+    assert_accessible(page)
+    page.get_by_label("Code").fill(totp_code(secret))
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(lambda url: "/accounts/" not in url)
+
+    for url in ("/accounts/password/change/", "/accounts/email/", "/accounts/2fa/"):
+        page.goto(live_server.url + url)
+        assert_accessible(page)
+    page.goto(live_server.url + "/accounts/2fa/recovery-codes/")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Confirm").click()
+    assert page.get_by_label("Unused codes").is_visible()
+    assert_accessible(page)
+
+    page.goto(live_server.url + "/account/delete/")
+    page.get_by_label("Your password").fill(PASSWORD)
+    page.get_by_role("button", name="Delete your account").click()
+    assert page.get_by_role("heading", name="Your account has been deleted").is_visible()
+    assert_accessible(page)
+    # Clear-Site-Data: "cookies" left the browser with no cookie for this site.
+    assert page.context.cookies(live_server.url) == []
+    assert not User.objects.filter(email=EMAIL).exists()
     assert problems == []
