@@ -48,7 +48,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "requests_app",
-    # After requests_app, so our templates/ (DIRS) and app templates win over allauth's.
+    # Accounts. Its pages are restyled by templates/account, mfa, usersessions and allauth (DIRS wins).
     "allauth",
     "allauth.account",
     "allauth.mfa",
