@@ -72,3 +72,12 @@ def _let_flush_clear_events(request):
         cursor.execute("DELETE FROM requests_app_event")
         for statement in triggers.SQLITE_FORWARD:
             cursor.execute(statement)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate-limit counters live in the cache, and every test client comes from 127.0.0.1:
+    start each test with none, so one test's failed logins never throttle another's."""
+    from django.core.cache import cache
+
+    cache.clear()
