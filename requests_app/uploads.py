@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 50_000_000
@@ -70,6 +70,14 @@ def _open(data: bytes) -> Image.Image:
         return Image.open(io.BytesIO(data))
 
 
+def _decode(data: bytes) -> Image.Image:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        with _open(data) as image:
+            image.load()
+            return ImageOps.exif_transpose(image)
+
+
 def clean_image(upload: BinaryIO, name: str, size: int | None = None) -> CleanImage:
     """Check an uploaded screenshot and return it re-encoded; raises UploadError with the reason."""
     extension = _extension(name or "")
@@ -94,12 +102,13 @@ def clean_image(upload: BinaryIO, name: str, size: int | None = None) -> CleanIm
             if detected not in FORMATS:
                 raise UploadError(not_an_image)
             probe.verify()
-        # verify() leaves the image unusable: decode a fresh copy.
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with _open(data) as image:
-                image.load()
-                upright = ImageOps.exif_transpose(image)
+        # verify() leaves the image unusable: decode a fresh copy. WeasyPrint sets Pillow's global
+        # LOAD_TRUNCATED_IMAGES on import, which would pass a cut-off file as an image: not here.
+        truncated_ok, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+        try:
+            upright = _decode(data)
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = truncated_ok
     except UploadError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:

@@ -115,6 +115,17 @@ def test_an_image_just_within_the_pixel_limit_is_not_a_bomb():
     assert "damaged" in error.value.message
 
 
+def test_it_refuses_a_truncated_image_even_after_weasyprint_relaxed_pillow():
+    import weasyprint.images  # noqa: F401  (sets ImageFile.LOAD_TRUNCATED_IMAGES = True on import)
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    data = image_bytes("PNG", size=(400, 300))
+    with pytest.raises(uploads.UploadError, match="damaged"):
+        clean(data[: len(data) // 2] + data[-12:], "cut.png")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES  # restored for WeasyPrint
+
+
 def test_it_refuses_an_empty_file():
     with pytest.raises(uploads.UploadError, match="empty"):
         clean(b"", "shot.png")
