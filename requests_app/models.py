@@ -545,3 +545,36 @@ class Event(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Events are append-only.")
+
+
+class ReminderKind(models.TextChoices):
+    WEEK_BEFORE = "week_before", _("A week before the due date")
+    DAY_BEFORE = "day_before", _("The day before the due date")
+    OVERDUE = "overdue", _("The day after the due date passed")
+
+
+class Reminder(models.Model):
+    """One reminder email about a submission's due date (see reminders.py).
+
+    Created in the same transaction that enqueues the task which sends it, and unique per
+    submission, kind and due date: however often `send_reminders` runs, and on however many
+    machines, each reminder is sent once. The due date is part of the key because an extension
+    moves the deadline, and the new date deserves its own reminders.
+    """
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=12, choices=ReminderKind.choices)
+    due_on = models.DateField(help_text=_("The due date this reminder is about."))
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True, help_text=_("Blank until the email has gone."))
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "kind", "due_on"], name="one_reminder_per_kind_and_due_date"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} reminder for {self.submission_id} (due {self.due_on})"
