@@ -31,7 +31,11 @@ def merge_plan_data(account: Mapping[str, Any], session: Mapping[str, Any]) -> d
     answers = {**old["answers"], **new["answers"]}
     done = list(old["done"])
     done.extend(key for key in new["done"] if key not in done)
-    return {"version": plan_session.VERSION, "answers": answers, "done": done}
+    merged = {"version": plan_session.VERSION, "answers": answers, "done": done}
+    starts = [start for start in (plan_session.started_at(old), plan_session.started_at(new)) if start]
+    if starts:
+        merged["started_at"] = min(starts).isoformat(timespec="seconds")
+    return merged
 
 
 def _is_empty(data: Mapping[str, Any]) -> bool:
@@ -46,6 +50,11 @@ def claim_session_plan(*, request: HttpRequest, user: Any, keep_in_session: bool
         return None
     plan, _created = Plan.objects.select_for_update().get_or_create(user=user)
     plan.data = merge_plan_data(plan.data or {}, session_data)
+    # The plan began when the visitor first answered, not when they made an account: filings
+    # recorded afterwards may date from any day since (tracking.earliest_filing_date).
+    started = plan_session.started_at(plan.data)
+    if started is not None and started < plan.created_at:
+        plan.created_at = started
     plan.full_clean(exclude=["user"])
     plan.save()
     if not keep_in_session:
@@ -91,3 +100,36 @@ def save_plan_data(request: HttpRequest, data: Mapping[str, Any]) -> None:
     plan.data = normalised
     plan.save(update_fields=["data", "updated_at"])
     request._account_plan = plan
+
+
+# The plan operations the views need, on whichever store `load_plan_data` picks. Each reuses
+# plan_session's function on a copy of the plan, then stores the result.
+
+
+def _update(request: HttpRequest, change: Any, *args: Any) -> None:
+    holder = {plan_session.SESSION_KEY: load_plan_data(request)}
+    change(holder, *args)
+    save_plan_data(request, plan_session.read(holder))
+
+
+def plan_answers(request: HttpRequest) -> dict[str, Any]:
+    return load_plan_data(request)["answers"]
+
+
+def plan_done(request: HttpRequest) -> list[str]:
+    return load_plan_data(request)["done"]
+
+
+def save_plan_answers(request: HttpRequest, answers: Mapping[str, Any]) -> None:
+    _update(request, plan_session.save_answers, answers)
+
+
+def set_plan_step_done(request: HttpRequest, step_key: str, is_done: bool) -> None:
+    _update(request, plan_session.set_done, step_key, is_done)
+
+
+def clear_plan(request: HttpRequest) -> None:
+    """Start again: forget the answers and progress (an account's tracked requests stay)."""
+    plan_session.clear(request.session)
+    if request.user.is_authenticated:
+        save_plan_data(request, plan_session.empty())

@@ -17,7 +17,11 @@ into an account as it is:
             "explanation": "Free text, at most 2,000 characters.",
         },
         "done": ["object-ai-instagram#2:object-ai-instagram-1"],   # plan step keys ticked done
+        "started_at": "2025-01-20T09:30:00+00:00",                # when the first answer was saved (UTC)
     }
+
+`started_at` is when the plan began: a request cannot have been filed before it, and it survives
+claiming into an account (the account's `Plan.created_at` takes the earlier of the two).
 
 Every answer is optional: which ones are given decides where the wizard resumes. `planning.Answers.
 from_dict(read(session)["answers"])` turns the answers into the planner's input. Anything that is not
@@ -27,6 +31,7 @@ a dict of this version reads as empty, so an old or tampered session never break
 from __future__ import annotations
 
 import copy
+import datetime
 from collections.abc import Mapping, MutableMapping
 from typing import Any
 
@@ -49,7 +54,23 @@ def read(session: Mapping[str, Any]) -> dict[str, Any]:
         "version": VERSION,
         "answers": copy.deepcopy(answers) if isinstance(answers, dict) else {},
         "done": [key for key in done if isinstance(key, str)] if isinstance(done, list) else [],
+        **({"started_at": started_at} if _is_timestamp(started_at := data.get("started_at")) else {}),
     }
+
+
+def _is_timestamp(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        return datetime.datetime.fromisoformat(value).tzinfo is not None
+    except ValueError:
+        return False
+
+
+def started_at(data: Mapping[str, Any]) -> datetime.datetime | None:
+    """When the plan in `data` (as `read` returns it) began, if known."""
+    value = data.get("started_at")
+    return datetime.datetime.fromisoformat(value) if _is_timestamp(value) else None
 
 
 def write(session: MutableMapping[str, Any], data: Mapping[str, Any]) -> None:
@@ -65,6 +86,7 @@ def save_answers(session: MutableMapping[str, Any], new_answers: Mapping[str, An
     """Replace the answers, keeping progress (keys of steps no longer planned are simply not counted)."""
     data = read(session)
     data["answers"] = dict(new_answers)
+    data.setdefault("started_at", datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"))
     session[SESSION_KEY] = data
 
 

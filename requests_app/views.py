@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from urllib.parse import quote
+from uuid import UUID
 
 from django.contrib import messages
 from django.db import DatabaseError, connection
@@ -19,12 +20,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
-from . import letters, plan_session
+from . import claim, letters
 from .content import GuideContent, StepInfo, load_content
 from .forms import CHECK, QUESTIONS, US, SituationForm, Wizard
 from .letters import RenderedLetter
 from .markup import render_markdown
-from .models import FilingMethod
+from .models import FilingMethod, Submission
 from .pdf import render_pdf
 from .planning import Answers, Plan, PlanItem, build_plan
 
@@ -61,7 +62,7 @@ def _question_url(question: str, returning: bool = False) -> str:
 @never_cache
 def start(request: HttpRequest) -> HttpResponse:
     """Resume where the person left off: the first unanswered question, or check your answers."""
-    wizard = Wizard(plan_session.answers(request.session), load_content())
+    wizard = Wizard(claim.plan_answers(request), load_content())
     return redirect(_question_url(wizard.first_unanswered()))
 
 
@@ -71,7 +72,7 @@ def question(request: HttpRequest, question: str) -> HttpResponse:
     if question not in QUESTIONS:
         raise Http404
     content = load_content()
-    wizard = Wizard(plan_session.answers(request.session), content)
+    wizard = Wizard(claim.plan_answers(request), content)
     returning = request.GET.get("return") == CHECK
     if not wizard.may_visit(question):
         # The server keeps the order: no skipping ahead, no question that does not apply.
@@ -80,7 +81,7 @@ def question(request: HttpRequest, question: str) -> HttpResponse:
         form = wizard.form(question, data=request.POST)
         if form.is_valid():
             answers = wizard.save(question, form)
-            plan_session.save_answers(request.session, answers)
+            claim.save_plan_answers(request, answers)
             after = Wizard(answers, content)
             target = after.first_unanswered() if returning else after.next(question)
             return redirect(_question_url(target, returning and target != CHECK))
@@ -103,7 +104,7 @@ def question(request: HttpRequest, question: str) -> HttpResponse:
 @require_safe
 @never_cache
 def check_answers(request: HttpRequest) -> HttpResponse:
-    wizard = Wizard(plan_session.answers(request.session), load_content())
+    wizard = Wizard(claim.plan_answers(request), load_content())
     if not wizard.is_complete():
         return redirect(_question_url(wizard.first_unanswered()))
     return TemplateResponse(
@@ -115,7 +116,7 @@ def check_answers(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def start_again(request: HttpRequest) -> HttpResponse:
-    plan_session.clear(request.session)
+    claim.clear_plan(request)
     messages.info(request, _("Your answers and progress have been cleared."))
     return redirect("wizard_start")
 
@@ -178,6 +179,7 @@ class ItemView:
     fields: list[tuple[str, str]] = field(default_factory=list)
     mailto: str = ""
     letter_failed: bool = False
+    tracked_id: UUID | None = None  # the account's Submission for this request, once tracked
 
 
 @dataclass
@@ -256,7 +258,7 @@ def _item_view(plan: Plan, item: PlanItem, answers: Answers, content: GuideConte
 
 def _plan_page(request: HttpRequest) -> PlanPage | None:
     """The person's plan with their letters rendered, or None while the wizard is not finished."""
-    stored = plan_session.read(request.session)
+    stored = claim.load_plan_data(request)
     content = load_content()
     if not Wizard(stored["answers"], content).is_complete():
         return None
@@ -271,6 +273,15 @@ def _plan_page(request: HttpRequest) -> PlanPage | None:
         )
         for group in plan.groups
     ]
+    if request.user.is_authenticated:
+        tracked = dict(
+            Submission.objects.for_user(request.user)
+            .filter(escalates__isnull=True)
+            .values_list("plan_item_key", "pk")
+        )
+        for group in groups:
+            for view in group.items:
+                view.tracked_id = tracked.get(view.item.key)
     done_count, total = plan.progress(done)
     return PlanPage(plan=plan, answers=answers, groups=groups, done=done_count, total=total, language=content.language)
 
@@ -297,10 +308,10 @@ def plan_progress(request: HttpRequest) -> HttpResponse:
     if step is None:
         raise Http404
     step.done = request.POST.get("done") == "1"
-    plan_session.set_done(request.session, step.key, step.done)
+    claim.set_plan_step_done(request, step.key, step.done)
     if not request.htmx:
         return redirect(reverse("plan") + "#" + step.anchor)
-    page.done, page.total = page.plan.progress(plan_session.done(request.session))
+    page.done, page.total = page.plan.progress(claim.plan_done(request))
     return TemplateResponse(request, "requests_app/plan.html#step-update", {"page": page, "step": step})
 
 

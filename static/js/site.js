@@ -36,3 +36,10 @@ document.addEventListener("DOMContentLoaded", () => {
 
 // Fragments swapped in by htmx (a step ticked done) get the same treatment.
 document.addEventListener("htmx:afterSettle", (event) => showCopyButtons(event.detail.elt || document));
+
+// Filing forms: a fresh form (marked data-default) starts at the browser's own time zone, when it
+// is one of the choices; a form shown again with errors keeps what the person chose.
+document.querySelectorAll("select[data-browser-timezone][data-default]").forEach((select) => {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (zone && [...select.options].some((option) => option.value === zone)) select.value = zone;
+});
