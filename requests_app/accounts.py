@@ -25,7 +25,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_logged_out
 from django.db import transaction
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -122,9 +122,8 @@ def too_many_requests(request: HttpRequest, exception: Exception | None = None) 
 def export_account(user: AbstractBaseUser) -> dict[str, Any]:
     """Everything the site holds about `user`, as plain JSON-ready data, with no secrets.
 
-    Never included: password hashes, TOTP secrets, recovery codes, session keys. Later work adds
-    its own keys here (plans, submissions with their events, attachments' names and hashes); the
-    zip download puts this dict in as `account.json` next to the files and PDFs.
+    Never included: password hashes, TOTP secrets, recovery codes, session keys.
+    account_export.py adds the plan and submissions and zips it with the uploaded files.
     """
     return {
         "format": "opt-out-guide-account-export",
@@ -211,9 +210,12 @@ def account_overview(request: HttpRequest) -> TemplateResponse:
 
 @require_safe
 @login_required
-def account_export(request: HttpRequest) -> JsonResponse:
-    response = JsonResponse(export_account(request.user), json_dumps_params={"indent": 2, "ensure_ascii": False})
-    response["Content-Disposition"] = 'attachment; filename="opt-out-guide-account.json"'
+def account_export(request: HttpRequest) -> HttpResponse:
+    """Everything the account holds: a zip of the data as JSON and the uploaded files."""
+    from .account_export import export_archive  # account_export imports this module
+
+    response = HttpResponse(export_archive(request.user), content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="opt-out-guide-export.zip"'
     add_never_cache_headers(response)
     return response
 

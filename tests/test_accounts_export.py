@@ -1,12 +1,19 @@
+"""/account/export.zip: everything the account holds, as JSON beside the uploaded files, and no secrets."""
+
 from __future__ import annotations
 
+import hashlib
+import io
 import json
+import zipfile
 
 import pytest
 from allauth.mfa.models import Authenticator
 from django.test import Client
 
+from requests_app import tracking, uploads
 from tests.test_accounts_factories import make_user
+from tests.test_tracking_support import file, make_guide, make_person, png_bytes, track
 
 pytestmark = pytest.mark.django_db
 
@@ -21,34 +28,74 @@ def alice():
     return user
 
 
-def test_it_downloads_everything_as_json(alice):
+def download(client) -> tuple[dict, zipfile.ZipFile]:
+    response = client.get("/account/export.zip")
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    return json.loads(archive.read("opt-out-guide.json")), archive
+
+
+def test_it_downloads_everything_as_a_zip(alice):
     client = Client(HTTP_USER_AGENT="Test Browser")
     client.force_login(alice)
     # allauth.usersessions records the session on the first signed-in request.
     client.get("/account/")
-    response = client.get("/account/export.json")
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/json"
-    assert response["Content-Disposition"] == 'attachment; filename="opt-out-guide-account.json"'
+    response = client.get("/account/export.zip")
+    assert response["Content-Type"] == "application/zip"
+    assert response["Content-Disposition"] == 'attachment; filename="opt-out-guide-export.zip"'
     assert "no-store" in response["Cache-Control"]
 
-    data = json.loads(response.content)
+    data, _archive = download(client)
     assert data["account"]["email"] == "alice@example.org"
     assert data["email_addresses"] == [{"email": "alice@example.org", "verified": True, "primary": True}]
     assert [a["type"] for a in data["two_factor_authentication"]] == ["totp", "recovery_codes"]
     assert [s["user_agent"] for s in data["sessions"]] == ["Test Browser"]
     assert data["sessions"][0]["ip"] == "127.0.0.1"
+    assert data["plan"] is None
+    assert data["submissions"] == []
+
+
+def test_it_contains_the_plan_submissions_events_and_files(client):
+    make_guide()
+    user = make_person()
+    submission = file(track(user))
+    image = uploads.clean_image(io.BytesIO(png_bytes()), "proof.png")
+    tracking.add_attachment(submission=submission, image=image, token=tracking.new_token())
+    client.force_login(user)
+
+    data, archive = download(client)
+    assert data["plan"]["answers"]["name"] == "Anna Muster"
+    [exported] = data["submissions"]
+    assert exported["id"] == str(submission.pk)
+    assert exported["reference"] == "REF-123"
+    assert exported["letter"]["body"] == submission.letter_body
+    assert [event["type"] for event in exported["events"]][:3] == ["created", "letter_frozen", "filed"]
+    [attachment] = exported["attachments"]
+    content = archive.read(attachment["file"])
+    assert hashlib.sha256(content).hexdigest() == attachment["sha256"]
+
+
+def test_it_holds_nothing_of_another_account(client):
+    make_guide()
+    file(track(make_person("anna@example.org")), reference="ANNAS-REF")
+    ben = make_user("ben@example.org")
+    client.force_login(ben)
+    data, archive = download(client)
+    assert data["submissions"] == []
+    assert archive.namelist() == ["opt-out-guide.json"]
+    assert "ANNAS-REF" not in archive.read("opt-out-guide.json").decode()
 
 
 def test_it_contains_no_secrets(alice, client):
     client.force_login(alice)
-    body = client.get("/account/export.json").content.decode()
+    body = client.get("/account/export.zip").content
+    text = zipfile.ZipFile(io.BytesIO(body)).read("opt-out-guide.json").decode()
     for secret in ("JBSWY3DPEHPK3PXP", "7365637265747365656473", alice.password, "secret", "seed", "session_key"):
-        assert secret not in body
-    assert client.session.session_key not in body
+        assert secret not in text
+    assert client.session.session_key not in text
 
 
 def test_it_sends_anonymous_visitors_to_sign_in(client):
-    response = client.get("/account/export.json")
+    response = client.get("/account/export.zip")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")

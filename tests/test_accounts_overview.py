@@ -15,7 +15,7 @@ def test_it_shows_the_email_and_the_account_links(client):
     assert "alice@example.org" in html
     for url in ("/accounts/email/", "/accounts/password/change/", "/accounts/2fa/", "/accounts/sessions/"):
         assert f'href="{url}"' in html
-    assert 'href="/account/export.json"' in html
+    assert 'href="/account/export.zip"' in html
     assert 'href="/account/delete/"' in html
     assert "no-store" in response["Cache-Control"]
 

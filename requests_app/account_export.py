@@ -1,0 +1,119 @@
+"""Everything an account holds, as one zip: the data as JSON beside the uploaded files.
+
+`export_account` (accounts.py) says what the account itself holds; this adds the plan, every
+submission with its status changes, evidence events and attachments' metadata, and puts each
+uploaded file in the archive under `attachments/`. Built in memory: a person has at most a few
+dozen submissions of at most ten 10 MB images each.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from typing import Any
+
+from .accounts import export_account
+from .models import Attachment, Event, Plan, Submission
+
+EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _attachment_path(attachment: Attachment) -> str:
+    return f"attachments/{attachment.submission_id}/{attachment.pk}.{EXTENSIONS.get(attachment.content_type, 'bin')}"
+
+
+def _submission(submission: Submission, events: list[Event]) -> dict[str, Any]:
+    return {
+        "id": str(submission.pk),
+        "escalates": str(submission.escalates_id) if submission.escalates_id else None,
+        "action": submission.action_slug,
+        "action_title": submission.action_title,
+        "platform": submission.platform_name,
+        "region": submission.region_name,
+        "law": submission.law,
+        "legal_basis": submission.legal_basis,
+        "official_url": submission.official_url,
+        "recipient": submission.recipient,
+        "content_version": submission.content_version,
+        "language": submission.language,
+        "account": submission.account,
+        "letter": {"subject": submission.letter_subject, "body": submission.letter_body},
+        "form_fields": submission.form_fields,
+        "status": submission.status,
+        "filed_at": _iso(submission.filed_at),
+        "filed_timezone": submission.filed_timezone,
+        "reference": submission.reference,
+        "confirmation_text": submission.confirmation_text,
+        "due_on": _iso(submission.due_on),
+        "extended_due_on": _iso(submission.extended_due_on),
+        "extended": submission.extended,
+        "acknowledge_by": _iso(submission.acknowledge_by),
+        "created_at": _iso(submission.created_at),
+        "status_changes": [
+            {
+                "status": change.status,
+                "happened_on": _iso(change.happened_on),
+                "note": change.note,
+                "reply_text": change.reply_text,
+            }
+            for change in submission.status_changes.all()
+        ],
+        "attachments": [
+            {
+                "file": _attachment_path(attachment),
+                "content_type": attachment.content_type,
+                "size": attachment.size,
+                "width": attachment.width,
+                "height": attachment.height,
+                "sha256": attachment.sha256,
+                "created_at": _iso(attachment.created_at),
+            }
+            for attachment in submission.attachments.all()
+        ],
+        "events": [
+            {
+                "seq": event.seq,
+                "type": event.type,
+                "at": _iso(event.at),
+                "data": event.data,
+                "prev_hash": event.prev_hash,
+                "hash": event.hash,
+            }
+            for event in events
+        ],
+    }
+
+
+def export_data(user: Any) -> dict[str, Any]:
+    """The account's export with its plan and submissions (a fixed number of queries)."""
+    data = export_account(user)
+    plan = Plan.objects.filter(user=user).first()
+    data["plan"] = plan.data if plan else None
+    submissions = list(
+        Submission.objects.for_user(user)
+        .order_by("created_at", "pk")
+        .prefetch_related("status_changes", "attachments")
+        .defer("attachments__content")
+    )
+    events: dict[Any, list[Event]] = {}
+    for event in Event.objects.filter(submission_id__in=[s.pk for s in submissions]).order_by("submission_id", "seq"):
+        events.setdefault(event.submission_id, []).append(event)
+    data["submissions"] = [_submission(s, events.get(s.pk, [])) for s in submissions]
+    return data
+
+
+def export_archive(user: Any) -> bytes:
+    """A zip with `opt-out-guide.json` and every uploaded file, at the paths the JSON names."""
+    data = export_data(user)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("opt-out-guide.json", json.dumps(data, indent=2, ensure_ascii=False))
+        for attachment in Attachment.objects.filter(submission__user=user).order_by("created_at").iterator():
+            # Images are already compressed: store them as they are.
+            archive.writestr(_attachment_path(attachment), bytes(attachment.content), zipfile.ZIP_STORED)
+    return buffer.getvalue()
