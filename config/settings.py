@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "requests_app",
+    # Background tasks (reminder emails) kept in the database; `manage.py db_worker` runs them.
+    "django_tasks_db",
     # Accounts. Its pages are restyled by templates/account, mfa, usersessions and allauth (DIRS wins).
     "allauth",
     "allauth.account",
@@ -56,9 +58,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that even a response made by an error in the middleware below it (a bad Host
+    # header seen by SecurityMiddleware's redirect) carries the Content-Security-Policy.
+    "requests_app.middleware.ErrorResponseMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Refuses an oversized body by its Content-Length, before anything reads it or opens a session.
+    "requests_app.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -75,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A view that loses the database answers 503 (middleware errors reach handler500, which does the same).
+    "requests_app.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -102,6 +111,9 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# With persistent connections, check a reused connection before each request, so the site recovers
+# by itself after the database restarts instead of failing on a dead connection.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the dev server and a management command share the file.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -110,6 +122,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://opt-out-guide")}
+# Sessions live in the database (Django's default engine, named here because it matters): every
+# server behind a load balancer sees the same sessions whatever the cache is, and a session ended
+# on one server (sign-out, account deletion) is ended on all. `cached_db` would save a read per
+# request only with a shared cache, and with the local-memory default it would let a server keep
+# serving a stale copy of an ended session.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Background tasks (django.tasks). django-tasks-db keeps them in the database, the one stateful
+# service, and `manage.py db_worker` runs them; tests run them immediately.
+TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -164,6 +186,9 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Opt-Out Guide <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where links in emails sent outside a request (reminders) point: the site's public address.
+_first_host = next((host.lstrip(".") for host in ALLOWED_HOSTS if host not in ("*", "")), "127.0.0.1:8000")
+SITE_URL = env.str("SITE_URL", default=f"{'https' if HTTPS else 'http'}://{_first_host}").rstrip("/")
 
 # Security. Strict CSP with nonces and no third-party origin anywhere.
 SECURE_CSP = {
@@ -189,6 +214,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 2)
 SESSION_SAVE_EVERY_REQUEST = True
 CSRF_COOKIE_HTTPONLY = True
+# Django's own CSRF failure page carries an inline style that the CSP blocks: ours is plain.
+CSRF_FAILURE_VIEW = "requests_app.middleware.csrf_failure"
 if HTTPS:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -257,8 +284,37 @@ MFA_TOTP_ISSUER = "Opt-Out Guide"
 MFA_TOTP_TOLERANCE = 1
 USERSESSIONS_TRACK_ACTIVITY = True
 
+# Bodies. Everything but a file upload is small: a form's fields are at most 2 MB in all and at
+# most 200 of them (the longest wizard page has a few dozen); one file a request.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+DATA_UPLOAD_MAX_NUMBER_FILES = 2
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# RequestSizeLimitMiddleware refuses a body whose Content-Length is over its route's limit with 413
+# before reading it: a screenshot is at most 10 MB (uploads.MAX_BYTES), an evidence PDF to check at
+# most 20 MB (evidence_record.MAX_UPLOAD_BYTES); each with room for the form's other fields.
+REQUEST_BODY_LIMITS = {
+    "requests_record_filing": 11 * 1024 * 1024,
+    "requests_add_attachment": 11 * 1024 * 1024,
+    "evidence_verify": 21 * 1024 * 1024,
+}
+REQUEST_BODY_DEFAULT_LIMIT = DATA_UPLOAD_MAX_MEMORY_SIZE + 64 * 1024
+
+# Evidence signing (requests_app/evidence.py reads EVIDENCE_SIGNING_KEY or EVIDENCE_SIGNING_KEY_FILE
+# from here or the environment). After a key rotation, records signed with an earlier key still
+# verify when its public key stays listed here: one or more PEM blocks, in the variable itself or in
+# a file named by EVIDENCE_RETIRED_PUBLIC_KEYS_FILE.
+_PEM_END = "-----END PUBLIC KEY-----"
+
+
+def _pem_blocks(text: str) -> list[str]:
+    return [block.strip() + "\n" + _PEM_END + "\n" for block in text.split(_PEM_END) if block.strip()]
+
+
+_retired = env.str("EVIDENCE_RETIRED_PUBLIC_KEYS", default="", multiline=True)
+if _retired_file := env.str("EVIDENCE_RETIRED_PUBLIC_KEYS_FILE", default=""):
+    _retired += "\n" + Path(_retired_file).read_text(encoding="ascii")
+EVIDENCE_RETIRED_PUBLIC_KEYS = _pem_blocks(_retired)
 
 # Logs never carry personal data: no request bodies, no emails, no letter text.
 LOGGING = {

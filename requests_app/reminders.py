@@ -1,0 +1,184 @@
+"""Reminder emails about a request's legal deadline: a week before, the day before, and once it passed.
+
+`manage.py send_reminders` (run daily by cron or a systemd timer, see docs/DEPLOY.md) calls
+`enqueue_due_reminders`, which records a `Reminder` and enqueues one `send_reminder` task for each
+reminder that is due, in one transaction: the task queue is django-tasks-db's table in the same
+database, so either both exist or neither does. The unique constraint on (submission, kind, due
+date) makes each reminder happen once, however often and wherever the command runs; the task
+itself sends at most once (it marks the reminder sent under a row lock).
+
+An email says only what the person needs: whom the request went to, the due date and a link to the
+request page. Never the letter, the account name or anything else that was filed: mailboxes are
+read on shared screens, and mail travels further than this site's pages.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from . import deadlines, letters, tracking
+from .models import Reminder, ReminderKind, Submission, SubmissionStatus
+
+logger = logging.getLogger(__name__)
+
+# Days left until the due date (negative once it passed) in which each reminder may go. The windows
+# are disjoint, and wider than one day so that a day the command did not run still gets its email
+# on the next run; outside them nothing is sent (no week-before email three days before it passes
+# the day before's, no overdue email about a deadline long gone).
+WINDOWS: dict[ReminderKind, range] = {
+    ReminderKind.WEEK_BEFORE: range(2, 8),
+    ReminderKind.DAY_BEFORE: range(0, 2),  # noqa: PIE808 - written like its neighbours
+    ReminderKind.OVERDUE: range(-7, 0),
+}
+# Every person's "today" is within a day of UTC's, so this many days either side of the widest
+# window finds every candidate in one query; each is then judged by its own time zone.
+_SEARCH_DAYS = 9
+
+# A reminder recorded this long ago and still unsent failed to send (the mail server was down):
+# the next run enqueues it again. The task sends at most once, so a slow worker costs a spare task.
+RETRY_UNSENT_AFTER = datetime.timedelta(hours=1)
+
+# The person has acted already (escalated) or the company answered: nothing to remind of.
+REMINDED_STATUSES = (SubmissionStatus.FILED, SubmissionStatus.ACKNOWLEDGED)
+
+
+def reminder_kind(due_on: datetime.date | None, today: datetime.date) -> ReminderKind | None:
+    """Which reminder is due about `due_on` on `today`, if any."""
+    left = deadlines.days_left(due_on, today)
+    if left is None:
+        return None
+    for kind, window in WINDOWS.items():
+        if left in window:
+            return kind
+    return None
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    submission: Submission
+    kind: ReminderKind
+    due_on: datetime.date
+
+
+def due_reminders(now: datetime.datetime | None = None) -> Iterator[DueReminder]:
+    """The reminders due now and not yet recorded, each judged by the day where the person filed."""
+    now = now or timezone.now()
+    utc_today = now.astimezone(datetime.UTC).date()
+    low, high = utc_today - datetime.timedelta(days=_SEARCH_DAYS), utc_today + datetime.timedelta(days=_SEARCH_DAYS)
+    candidates = (
+        Submission.objects.filter(status__in=REMINDED_STATUSES)
+        .filter(Q(extended=False, due_on__range=(low, high)) | Q(extended=True, extended_due_on__range=(low, high)))
+        .exclude(user__email="")
+        .prefetch_related("reminders")
+        .order_by("pk")
+    )
+    for submission in candidates:
+        due_on = submission.current_due_on
+        kind = reminder_kind(due_on, tracking.today_for(submission, now))
+        if kind is None:
+            continue
+        if any(sent.kind == kind and sent.due_on == due_on for sent in submission.reminders.all()):
+            continue
+        yield DueReminder(submission, kind, due_on)
+
+
+def enqueue_due_reminders(now: datetime.datetime | None = None) -> int:
+    """Record and enqueue every reminder that is due, and again those that failed to send.
+
+    Returns how many tasks this call enqueued.
+    """
+    now = now or timezone.now()
+    enqueued = 0
+    unsent = Reminder.objects.filter(
+        sent_at__isnull=True, created_at__lt=now - RETRY_UNSENT_AFTER, submission__status__in=REMINDED_STATUSES
+    ).select_related("submission")
+    for reminder in unsent:
+        if still_due(reminder) and reminder_kind(reminder.due_on, tracking.today_for(reminder.submission, now)) == (
+            reminder.kind
+        ):
+            send_reminder.enqueue(reminder.pk)
+            enqueued += 1
+    for due in due_reminders(now):
+        try:
+            with transaction.atomic():
+                reminder = Reminder.objects.create(
+                    submission=due.submission, kind=due.kind, due_on=due.due_on, created_at=now
+                )
+                send_reminder.enqueue(reminder.pk)
+        except IntegrityError:
+            # Another run (another machine's cron) recorded it between our query and our insert.
+            continue
+        enqueued += 1
+    return enqueued
+
+
+def still_due(reminder: Reminder) -> bool:
+    """Whether the reminder still says something true: unanswered, and the due date unchanged."""
+    submission = reminder.submission
+    return submission.status in REMINDED_STATUSES and submission.current_due_on == reminder.due_on
+
+
+def _templates(part: str, language: str) -> list[str]:
+    return [f"emails/reminder_{part}_{language}.txt", f"emails/reminder_{part}_en.txt"]
+
+
+def reminder_message(reminder: Reminder) -> EmailMessage:
+    """The email for `reminder`, in the language the request was made in."""
+    submission = reminder.submission
+    language = (submission.language or settings.LANGUAGE_CODE).split("-")[0]
+    recipient = submission.recipient or submission.platform_name or submission.action_title
+    context = {
+        "kind": reminder.kind,
+        "title": submission.action_title,
+        "who": f"{recipient} ({submission.platform_name})"
+        if submission.platform_name and submission.platform_name not in recipient
+        else recipient,
+        "due_on": letters.format_date(reminder.due_on, language),
+        "url": settings.SITE_URL + reverse("requests_detail", args=[submission.pk]),
+    }
+    with translation.override(language):
+        subject = render_to_string(_templates("subject", language), context)
+        body = render_to_string(_templates("body", language), context)
+    # A subject is one line, whatever the template's trailing newline.
+    subject = " ".join(subject.split())
+    return EmailMessage(
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+        body=body,
+        to=[submission.user.email],
+    )
+
+
+@task()
+def send_reminder(reminder_id: int) -> bool:
+    """Send one reminder email, at most once; returns whether an email went.
+
+    Under a row lock, so two workers given the same task never both send. When the request was
+    answered (or its deadline extended) after the reminder was enqueued, nothing is sent. A failure
+    to send rolls back, leaving the reminder unsent and the task failed for the worker's log.
+    """
+    with transaction.atomic():
+        reminder = (
+            Reminder.objects.select_for_update().select_related("submission__user").filter(pk=reminder_id).first()
+        )
+        # Gone with its account, or sent by an earlier run of this task.
+        if reminder is None or reminder.sent_at is not None:
+            return False
+        if not still_due(reminder):
+            return False
+        reminder_message(reminder).send()
+        reminder.sent_at = timezone.now()
+        reminder.save(update_fields=["sent_at"])
+    logger.info("Sent the %s reminder %s", reminder.kind, reminder.pk)
+    return True
