@@ -1,0 +1,107 @@
+"""Production settings as a production process sees them: imported in a fresh interpreter with its environment."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "config.settings",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "DEBUG": "false",
+    "ALLOWED_HOSTS": "optout.example.org",
+}
+READ = [
+    "SESSION_COOKIE_NAME",
+    "SESSION_COOKIE_SECURE",
+    "SESSION_COOKIE_HTTPONLY",
+    "CSRF_COOKIE_NAME",
+    "CSRF_COOKIE_SECURE",
+    "LANGUAGE_COOKIE_NAME",
+    "LANGUAGE_COOKIE_SECURE",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_PROXY_SSL_HEADER",
+    "SESSION_ENGINE",
+    "TASKS",
+    "SITE_URL",
+    "EVIDENCE_RETIRED_PUBLIC_KEYS",
+    "DATABASES",
+]
+
+
+def production_settings(**overrides: str) -> dict:
+    # Only what a production process would have: none of the test run's switches.
+    test_only = ("DATABASE_URL", "HTTPS", "CACHE_URL", "DJANGO_SETTINGS_MODULE", "BEHIND_PROXY", "SITE_URL")
+    env = {key: value for key, value in os.environ.items() if key not in test_only}
+    env.update(PRODUCTION, **overrides)
+    code = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        f"print(json.dumps({{name: getattr(settings, name) for name in {READ!r}}}, default=str))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_it_uses_host_prefixed_secure_cookies_in_production():
+    values = production_settings()
+    assert values["SESSION_COOKIE_NAME"] == "__Host-sessionid"
+    assert values["CSRF_COOKIE_NAME"] == "__Host-csrftoken"
+    assert values["LANGUAGE_COOKIE_NAME"] == "__Host-language"
+    assert values["SESSION_COOKIE_SECURE"] is True
+    assert values["CSRF_COOKIE_SECURE"] is True
+    assert values["LANGUAGE_COOKIE_SECURE"] is True
+    assert values["SESSION_COOKIE_HTTPONLY"] is True
+    assert values["SECURE_SSL_REDIRECT"] is True
+    assert values["SECURE_HSTS_SECONDS"] >= 31536000
+
+
+def test_it_uses_plain_cookies_only_when_https_is_turned_off():
+    values = production_settings(HTTPS="false")
+    assert values["SESSION_COOKIE_NAME"] == "sessionid"
+    assert values["SESSION_COOKIE_SECURE"] is False
+
+
+def test_it_trusts_the_forwarded_protocol_only_behind_a_proxy():
+    assert production_settings()["SECURE_PROXY_SSL_HEADER"] is None
+    assert production_settings(BEHIND_PROXY="true")["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+
+
+def test_it_keeps_sessions_and_tasks_in_the_database():
+    values = production_settings()
+    assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+    assert values["TASKS"]["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
+    assert values["DATABASES"]["default"]["CONN_HEALTH_CHECKS"] is True
+
+
+def test_it_links_emails_to_the_first_served_host_over_https():
+    assert production_settings()["SITE_URL"] == "https://optout.example.org"
+    assert production_settings(SITE_URL="https://example.net/")["SITE_URL"] == "https://example.net"
+
+
+def test_it_reads_retired_evidence_keys_from_a_file(tmp_path):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from requests_app import evidence
+
+    old = [evidence.public_key_pem(Ed25519PrivateKey.generate()) for _ in range(2)]
+    keys_file = tmp_path / "retired.pem"
+    keys_file.write_text("".join(old))
+
+    retired = production_settings(EVIDENCE_RETIRED_PUBLIC_KEYS_FILE=str(keys_file))["EVIDENCE_RETIRED_PUBLIC_KEYS"]
+
+    assert [evidence.key_id(evidence.load_public_key_pem(pem)) for pem in retired] == [
+        evidence.key_id(evidence.load_public_key_pem(pem)) for pem in old
+    ]
+
+
+def test_it_trusts_no_retired_key_unless_told():
+    assert production_settings()["EVIDENCE_RETIRED_PUBLIC_KEYS"] == []
