@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from config.urls import handler429  # noqa: F401  (allauth looks for it in the root URLconf)
+# The error handlers (and allauth's handler429) are looked up in the root URLconf: keep the site's.
+from config.urls import handler400, handler403, handler404, handler429, handler500  # noqa: F401
 
 from .baseline import baseline
 
