@@ -1,0 +1,159 @@
+"""Evidence pages: the evidence PDF of a request, the pack of all of them, the public key, /verify/.
+
+The PDFs are the owner's only (another account's request is a 404) and never cached. /verify/ is
+public and keeps nothing: an upload is read in memory, checked and dropped with the request.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from . import evidence, evidence_record
+from .evidence_forms import InMemoryUploadHandler, VerifyForm
+from .models import Submission
+
+READ_ONLY = ("GET", "HEAD")
+
+
+def _get_submission_for_user(request: HttpRequest, submission_id: UUID) -> Submission:
+    return get_object_or_404(Submission.objects.for_user(request.user), pk=submission_id)
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Length"] = str(len(content))
+    response["X-Content-Type-Options"] = "nosniff"
+    add_never_cache_headers(response)
+    return response
+
+
+def _urls(request: HttpRequest) -> dict[str, str]:
+    return {
+        "verify_url": request.build_absolute_uri(reverse("evidence_verify")),
+        "key_url": request.build_absolute_uri(reverse("evidence_public_key_well_known")),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def evidence_pdf(request: HttpRequest, submission_id: UUID) -> HttpResponse:
+    """One request's evidence PDF (PDF/A-3b with its signed record embedded as evidence.json).
+
+    Each download appends an `exported` event first, so the PDF holds its own export.
+    """
+    submission = _get_submission_for_user(request, submission_id)
+    if request.method not in READ_ONLY:
+        return HttpResponseNotAllowed(READ_ONLY)
+    items = evidence_record.export_evidence(request.user, [submission.pk])
+    content = evidence_record.render_evidence_pdf(items, pack=False, **_urls(request))
+    day = timezone.now().date().isoformat()
+    return _pdf_response(content, f"evidence-{submission.pk}-{day}.pdf")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def evidence_pack_pdf(request: HttpRequest) -> HttpResponseBase:
+    """Every request of the person in one PDF, each with its own record (evidence-pack.json inside)."""
+    if request.method not in READ_ONLY:
+        return HttpResponseNotAllowed(READ_ONLY)
+    items = evidence_record.export_evidence(request.user)
+    if not items:
+        messages.info(request, _("You have no requests yet, so there is no evidence to download."))
+        return HttpResponseRedirect(reverse("requests_dashboard"))
+    content = evidence_record.render_evidence_pdf(items, pack=True, **_urls(request))
+    return _pdf_response(content, f"evidence-pack-{timezone.now().date().isoformat()}.pdf")
+
+
+@require_http_methods(["GET", "HEAD"])
+def public_key(request: HttpRequest) -> HttpResponse:
+    """The site's public key (PEM) that evidence records are signed with, for anyone to check them."""
+    response = HttpResponse(evidence.public_key_pem(evidence_record.signing_key()), content_type="text/plain")
+    response["X-Content-Type-Options"] = "nosniff"
+    patch_cache_control(response, public=True, max_age=3600)
+    return response
+
+
+def _verify_page(request: HttpRequest, form: VerifyForm, *, status: int = 200, **context: object) -> TemplateResponse:
+    site_key = evidence_record.signing_key()
+    response = TemplateResponse(
+        request,
+        "evidence/verify.html",
+        {
+            "form": form,
+            "key_id": evidence.key_id(site_key),
+            "max_mb": evidence_record.MAX_UPLOAD_BYTES // (1024 * 1024),
+            **context,
+        },
+        status=status,
+    )
+    # A verdict is about what someone uploaded: never keep a copy of the page anywhere.
+    add_never_cache_headers(response)
+    return response
+
+
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
+    except ValueError:
+        return 0
+
+
+# Public and stateless: the form changes nothing and stores nothing, so there is no request to
+# forge. Exempt from CSRF so the size check below runs before anything reads the body (the CSRF
+# check would parse the whole upload first to find its token).
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def verify(request: HttpRequest) -> TemplateResponse:
+    """Anyone checks an evidence PDF or record: valid (and what it proves), or exactly what fails."""
+    if request.method != "POST":
+        return _verify_page(request, VerifyForm())
+    too_large = _("The file is larger than %(mb)d MB, so it cannot be an evidence PDF of ours.") % {
+        "mb": evidence_record.MAX_UPLOAD_BYTES // (1024 * 1024)
+    }
+    if _declared_length(request) > evidence_record.MAX_UPLOAD_BYTES + 64 * 1024:
+        form = VerifyForm()
+        form.add_error("file", too_large)
+        response = _verify_page(request, form, status=413, unreadable=too_large)
+        response["Connection"] = "close"
+        return response
+    handler = InMemoryUploadHandler(request)
+    request.upload_handlers = [handler]
+    try:
+        form = VerifyForm(request.POST, request.FILES)
+    except RequestDataTooBig:
+        form = VerifyForm()
+        message = _("The pasted record is too long: upload it as a file instead")
+        form.add_error("record", message)
+        return _verify_page(request, form, status=413, unreadable=message)
+    except (SuspiciousOperation, MultiPartParserError):
+        form = VerifyForm()
+        message = _("The upload could not be read. Choose the file again and retry.")
+        form.add_error("file", message)
+        return _verify_page(request, form, status=400, unreadable=message)
+    if handler.too_large:
+        form = VerifyForm()
+        form.add_error("file", too_large)
+        return _verify_page(request, form, status=413, unreadable=too_large)
+    if not form.is_valid():
+        return _verify_page(request, form, status=400)
+    try:
+        result = evidence_record.verify_upload(form.content())
+    except evidence_record.UnreadableUpload as error:
+        form.add_error("file" if form.cleaned_data.get("file") else "record", error.message)
+        return _verify_page(request, form, status=400, unreadable=error.message)
+    return _verify_page(request, VerifyForm(), result=result)
