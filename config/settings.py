@@ -122,6 +122,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://opt-out-guide")}
+# Several sites (or test runs) sharing one Redis database keep apart by a prefix on every key.
+CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="")
 # Sessions live in the database (Django's default engine, named here because it matters): every
 # server behind a load balancer sees the same sessions whatever the cache is, and a session ended
 # on one server (sign-out, account deletion) is ended on all. `cached_db` would save a read per
