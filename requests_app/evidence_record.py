@@ -401,6 +401,15 @@ def _section(item: Evidence) -> dict[str, Any]:
     }
 
 
+@functools.cache
+def _attachment_fetcher() -> Any:
+    """The safe fetcher, made once: WeasyPrint would otherwise build a fresh one (and a TLS context,
+    about 15 ms) for every attachment, though a string attachment never fetches anything."""
+    from .pdf import safe_url_fetcher
+
+    return safe_url_fetcher()
+
+
 def render_evidence_pdf(items: Sequence[Evidence], *, verify_url: str, key_url: str, pack: bool) -> bytes:
     """PDF/A-3b of one submission (`evidence.json` inside) or of a pack (`evidence-pack.json` inside)."""
     from weasyprint import Attachment as PDFAttachment
@@ -426,7 +435,9 @@ def render_evidence_pdf(items: Sequence[Evidence], *, verify_url: str, key_url: 
         name, content = RECORD_FILENAME, items[0].record_bytes
         description = _("The signed evidence record (%(format)s)") % {"format": evidence.FORMAT}
     # A WeasyPrint Attachment can be used for one render only: made fresh for each PDF.
-    attachment = PDFAttachment(string=content, name=name, description=description, relationship="Data")
+    attachment = PDFAttachment(
+        string=content, name=name, description=description, relationship="Data", url_fetcher=_attachment_fetcher()
+    )
     return render_pdf(html, pdf_variant="pdf/a-3b", attachments=[attachment])
 
 

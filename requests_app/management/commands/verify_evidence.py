@@ -1,0 +1,75 @@
+"""Check every submission's evidence chain in the database (or one), from the Event rows themselves.
+
+    manage.py verify_evidence [--submission UUID]
+
+Events are streamed in (submission, seq) order and checked one chain at a time, so memory holds one
+chain, however many there are. A chain is broken when an event's hash does not match its content
+or its predecessor, when an event is missing, out of order or malformed, or when the letter still
+stored on the submission no longer matches the hash frozen in its chain (a deleted, emptied letter
+is not an edit). Prints one line per broken
+chain and a summary; exits non-zero when any chain is broken.
+"""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from requests_app import evidence
+from requests_app.evidence_record import event_dict
+from requests_app.models import Event, EventType, Submission
+
+CHUNK = 2_000
+LETTER_BATCH = 500
+
+
+class Command(BaseCommand):
+    help = "Verify the hash chains of evidence events; exits non-zero when any chain is broken."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--submission", type=uuid.UUID, help="Check only this submission's chain.")
+
+    def handle(self, *args: Any, submission: uuid.UUID | None = None, **options: Any) -> None:
+        events = Event.objects.order_by("submission_id", "seq")
+        if submission is not None:
+            events = events.filter(submission_id=submission)
+        chains = events_count = 0
+        broken: dict[uuid.UUID, list[str]] = {}
+        frozen_letters: dict[uuid.UUID, str] = {}
+        for submission_id, rows in itertools.groupby(events.iterator(chunk_size=CHUNK), key=lambda e: e.submission_id):
+            chain = [event_dict(row) for row in rows]
+            chains += 1
+            events_count += len(chain)
+            verdict = evidence.verify_chain(chain, submission=str(submission_id))
+            if not verdict.ok:
+                broken[submission_id] = verdict.problems
+            letter = next((e["data"].get("letter_sha256") for e in chain if e["type"] == EventType.LETTER_FROZEN), None)
+            if isinstance(letter, str):
+                frozen_letters[submission_id] = letter
+                if len(frozen_letters) >= LETTER_BATCH:
+                    self._check_letters(frozen_letters, broken)
+        self._check_letters(frozen_letters, broken)
+
+        if submission is not None and chains == 0:
+            raise CommandError(f"No events for submission {submission}.")
+        for submission_id, problems in broken.items():
+            self.stdout.write(f"{submission_id}: BROKEN: {'; '.join(problems)}")
+        summary = f"{chains} chain{'s' if chains != 1 else ''}, {events_count} event{'s' if events_count != 1 else ''}"
+        if broken:
+            raise CommandError(f"{summary}: {len(broken)} broken")
+        self.stdout.write(self.style.SUCCESS(f"{summary}: all intact"))
+
+    @staticmethod
+    def _check_letters(frozen_letters: dict[uuid.UUID, str], broken: dict[uuid.UUID, list[str]]) -> None:
+        """The letter kept on each (still existing) submission must be the one whose hash was frozen."""
+        stored = Submission.objects.filter(pk__in=list(frozen_letters)).values_list("pk", "letter_body")
+        for submission_id, body in stored.iterator(chunk_size=LETTER_BATCH):
+            # An emptied letter is personal content deleted on request, not an edit.
+            if body and evidence.sha256_hex(body) != frozen_letters[submission_id]:
+                broken.setdefault(submission_id, []).append(
+                    "the letter stored on the submission does not match the hash frozen in its chain"
+                )
+        frozen_letters.clear()

@@ -1,0 +1,222 @@
+"""evidence_record.py: a submission's facts and chain from the database, signed; exports append their own event."""
+
+from __future__ import annotations
+
+import importlib
+import json
+
+import pytest
+from django.db import connection
+
+from requests_app import evidence, evidence_record
+from requests_app.models import Event, Submission
+from tests.test_verify_support import (
+    SITE_KEY,
+    filed_request,
+    make_guide,
+    make_person,
+    track,
+    use_site_key,
+)
+
+pytestmark = pytest.mark.django_db
+TRUSTED = evidence.trusted_keys(SITE_KEY)
+
+
+@pytest.fixture(autouse=True)
+def _setup(settings):
+    use_site_key(settings)
+    make_guide()
+
+
+def test_it_builds_a_record_that_verifies_with_the_sites_key():
+    record = evidence_record.record_for(filed_request())
+    verdict = evidence.verify_record(record, TRUSTED)
+    assert verdict.ok, verdict.problems
+    assert verdict.trusted_key
+    assert record["signature"]["key_id"] == evidence.key_id(SITE_KEY)
+
+
+def test_a_record_does_not_verify_against_another_sites_key():
+    record = evidence_record.record_for(filed_request())
+    other = evidence.trusted_keys(evidence.Ed25519PrivateKey.generate())
+    verdict = evidence.verify_record(record, other)
+    assert not verdict.ok
+    assert any("not one of this site's keys" in problem for problem in verdict.problems)
+
+
+def test_it_states_who_what_and_when():
+    submission = filed_request()
+    facts = evidence_record.record_for(submission)["submission"]
+    assert facts["id"] == str(submission.pk)
+    assert facts["person"] == {"name": "Anna Muster", "account": "@anna_cats"}
+    assert facts["platform"] == "Instagram"
+    assert facts["action"] == submission.action_title
+    assert facts["legal_basis"] == "GDPR Art. 21(1)"
+    assert facts["official_url"].startswith("https://help.instagram.com/")
+    assert facts["content_version"] == submission.content_version != ""
+    assert facts["recipient"] == "Meta Platforms Ireland Limited"
+    # Filed at 14:30 in Berlin on 31 January 2025, which is 13:30 UTC.
+    assert facts["filed_at"] == "2025-01-31T13:30:00.000000Z"
+    assert facts["filed_at_local"] == "2025-01-31T14:30:00+01:00"
+    assert facts["timezone"] == "Europe/Berlin"
+    assert facts["recorded_at"].endswith("Z")
+    assert facts["reference"] == "REF-123"
+    assert facts["confirmation_text"] == "Thanks, we received your objection."
+    assert (facts["status"], facts["due_on"], facts["extended_due_on"]) == ("filed", "2025-02-28", "2025-04-30")
+    assert [field["label"] for field in facts["form_fields"]][:2] == ["Country of residence", "Email address"]
+    assert len(facts["attachments"]) == 1
+    assert facts["attachments"][0]["sha256"] == submission.attachments.get().sha256
+
+
+def test_the_text_is_the_letter_exactly_as_filed_and_matches_its_frozen_hash():
+    submission = filed_request()
+    record = evidence_record.record_for(submission)
+    frozen = next(event for event in record["events"] if event["type"] == "letter_frozen")
+    assert record["submission"]["text"] == submission.letter_body
+    assert record["submission"]["subject"] == submission.letter_subject
+    assert record["submission"]["text_sha256"] == frozen["data"]["letter_sha256"]
+
+
+def test_the_chain_is_the_event_rows_in_order():
+    submission = filed_request(replies=2)
+    record = evidence_record.record_for(submission)
+    rows = list(Event.objects.filter(submission_id=submission.pk).order_by("seq"))
+    assert [event["hash"] for event in record["events"]] == [row.hash for row in rows]
+    assert [event["type"] for event in record["events"]] == [
+        "created",
+        "letter_frozen",
+        "filed",
+        "attachment_added",
+        "reply_recorded",
+        "reply_recorded",
+    ]
+    assert record["head"] == {"hash": rows[-1].hash, "length": len(rows)}
+
+
+def test_a_draft_has_a_record_too_without_filing_facts():
+    submission = track(make_person())
+    record = evidence_record.record_for(submission)
+    assert evidence.verify_record(record, TRUSTED).ok
+    assert record["submission"]["filed_at"] is None
+    assert record["submission"]["status"] == "draft"
+
+
+def test_record_for_appends_nothing():
+    submission = filed_request()
+    before = Event.objects.filter(submission_id=submission.pk).count()
+    evidence_record.record_for(submission)
+    assert Event.objects.filter(submission_id=submission.pk).count() == before
+
+
+def test_an_export_appends_its_own_event_before_signing():
+    submission = filed_request()
+    before = Event.objects.filter(submission_id=submission.pk).count()
+    [item] = evidence_record.export_evidence(submission.user, [submission.pk])
+    rows = list(Event.objects.filter(submission_id=submission.pk).order_by("seq"))
+    assert len(rows) == before + 1
+    assert rows[-1].type == "exported"
+    assert rows[-1].data == {"document": "pdf", "scope": "submission"}
+    assert item.record["head"] == {"hash": rows[-1].hash, "length": before + 1}
+    assert evidence.verify_record(item.record, TRUSTED).ok
+
+
+def test_an_older_export_still_verifies_after_later_ones():
+    submission = filed_request()
+    [first] = evidence_record.export_evidence(submission.user, [submission.pk])
+    [second] = evidence_record.export_evidence(submission.user, [submission.pk])
+    assert second.record["head"]["length"] == first.record["head"]["length"] + 1
+    assert second.record["events"][: len(first.record["events"])] == first.record["events"]
+    assert evidence.verify_record(first.record, TRUSTED).ok
+    assert evidence.verify_record(second.record, TRUSTED).ok
+
+
+def test_an_export_reads_only_the_persons_own_requests():
+    submission = filed_request()
+    stranger = make_person("mallory@example.org")
+    before = Event.objects.filter(submission_id=submission.pk).count()
+    assert evidence_record.export_evidence(stranger, [submission.pk]) == []
+    assert evidence_record.export_evidence(stranger) == []
+    assert Event.objects.filter(submission_id=submission.pk).count() == before
+
+
+def _copy(submission: Submission, key: str) -> Submission:
+    """Another request of the same person: a copy of the row (its chain starts with the export)."""
+    copy = Submission.objects.get(pk=submission.pk)
+    copy.pk, copy.plan_item_key = None, key
+    copy.save(force_insert=True)
+    return copy
+
+
+def test_the_pack_holds_every_request_of_the_person_and_none_of_anyone_else():
+    person = make_person()
+    first = filed_request(person)
+    second = _copy(first, "copy-1")
+    other = filed_request(make_person("bob@example.org"))
+    items = evidence_record.export_evidence(person)
+    assert {item.submission.pk for item in items} == {first.pk, second.pk}
+    assert other.pk not in {item.submission.pk for item in items}
+    pack = json.loads(evidence_record.pack_bytes([item.record for item in items]))
+    assert pack["format"] == "opt-out-guide/evidence-pack/v1"
+    assert {record["submission"]["id"] for record in pack["records"]} == {str(first.pk), str(second.pk)}
+    assert all(evidence.verify_record(record, TRUSTED).ok for record in pack["records"])
+    assert {row.data["scope"] for row in Event.objects.filter(type="exported")} == {"pack"}
+
+
+def test_the_export_takes_the_same_queries_for_one_request_or_many(django_assert_num_queries):
+    """Queries: lock the submissions, their events, insert the export events, status changes,
+    attachments, escalations, the plan; plus the transaction's savepoint bookkeeping."""
+    person = make_person()
+    submission = filed_request(person)
+    for number in range(4):
+        _copy(submission, f"copy-{number}")
+    assert Submission.objects.filter(user=person).count() == 5
+    with django_assert_num_queries(9):
+        items = evidence_record.export_evidence(person)
+    assert len(items) == 5
+
+
+def test_the_signing_key_is_loaded_once_per_process(monkeypatch):
+    calls = []
+    original = evidence.load_signing_key
+
+    def counting():
+        calls.append(1)
+        return original()
+
+    monkeypatch.setattr(evidence, "load_signing_key", counting)
+    evidence_record._cached_signing_key.cache_clear()
+    for _ in range(3):
+        evidence_record.signing_key()
+    assert len(calls) == 1
+
+
+def test_a_new_key_configuration_is_picked_up(settings):
+    first = evidence_record.signing_key()
+    settings.EVIDENCE_SIGNING_KEY = evidence.private_key_pem(evidence.Ed25519PrivateKey.generate())
+    assert evidence.key_id(evidence_record.signing_key()) != evidence.key_id(first)
+
+
+def _edit_event_in_the_database(event_id: int, data: dict) -> None:
+    """Change an event row behind the model's back, as someone with database access could."""
+    triggers = importlib.import_module("requests_app.migrations.0004_event_append_only")
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for statement in triggers.SQLITE_BACKWARD:
+                cursor.execute(statement)
+        else:
+            cursor.execute("ALTER TABLE requests_app_event DISABLE TRIGGER USER")
+        cursor.execute("UPDATE requests_app_event SET data = %s WHERE id = %s", [json.dumps(data), event_id])
+        if connection.vendor == "sqlite":
+            for statement in triggers.SQLITE_FORWARD:
+                cursor.execute(statement)
+        else:
+            cursor.execute("ALTER TABLE requests_app_event ENABLE TRIGGER USER")
+
+
+def test_it_refuses_to_sign_a_chain_edited_in_the_database():
+    submission = filed_request()
+    filed = Event.objects.get(submission_id=submission.pk, type="filed")
+    _edit_event_in_the_database(filed.pk, {**filed.data, "received_on": "2025-01-01"})
+    with pytest.raises(ValueError, match="does not match"):
+        evidence_record.record_for(submission)
