@@ -67,8 +67,18 @@ class VerifyForm(forms.Form):
         error_messages={"max_length": _("The pasted record is too long: upload it as a file instead")},
     )
 
+    def __init__(self, *args: Any, refusal: tuple[str, str] | None = None, **kwargs: Any) -> None:
+        """`refusal` (field, message): the upload was refused before it was read; the form says why."""
+        if refusal is not None:
+            kwargs.setdefault("data", {})
+        super().__init__(*args, **kwargs)
+        self.refusal = refusal
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        if self.refusal is not None:
+            self.add_error(*self.refusal)
+            return cleaned
         upload, text = cleaned.get("file"), cleaned.get("record") or ""
         if self.errors:
             return cleaned

@@ -89,6 +89,7 @@ def public_key(request: HttpRequest) -> HttpResponse:
 
 
 def _verify_page(request: HttpRequest, form: VerifyForm, *, status: int = 200, **context: object) -> TemplateResponse:
+    form.is_valid()  # a refused form lists its errors; an unbound one has none
     site_key = evidence_record.signing_key()
     response = TemplateResponse(
         request,
@@ -126,28 +127,23 @@ def verify(request: HttpRequest) -> TemplateResponse:
         "mb": evidence_record.MAX_UPLOAD_BYTES // (1024 * 1024)
     }
     if _declared_length(request) > evidence_record.MAX_UPLOAD_BYTES + 64 * 1024:
-        form = VerifyForm()
-        form.add_error("file", too_large)
-        response = _verify_page(request, form, status=413, unreadable=too_large)
-        response["Connection"] = "close"
-        return response
+        form = VerifyForm(refusal=("file", too_large))
+        # No `Connection: close`: WSGI forbids hop-by-hop headers (see RequestSizeLimitMiddleware).
+        return _verify_page(request, form, status=413, unreadable=too_large)
     handler = InMemoryUploadHandler(request)
     request.upload_handlers = [handler]
     try:
         form = VerifyForm(request.POST, request.FILES)
     except RequestDataTooBig:
-        form = VerifyForm()
         message = _("The pasted record is too long: upload it as a file instead")
-        form.add_error("record", message)
+        form = VerifyForm(refusal=("record", message))
         return _verify_page(request, form, status=413, unreadable=message)
     except (SuspiciousOperation, MultiPartParserError):
-        form = VerifyForm()
         message = _("The upload could not be read. Choose the file again and retry.")
-        form.add_error("file", message)
+        form = VerifyForm(refusal=("file", message))
         return _verify_page(request, form, status=400, unreadable=message)
     if handler.too_large:
-        form = VerifyForm()
-        form.add_error("file", too_large)
+        form = VerifyForm(refusal=("file", too_large))
         return _verify_page(request, form, status=413, unreadable=too_large)
     if not form.is_valid():
         return _verify_page(request, form, status=400)
