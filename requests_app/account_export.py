@@ -1,7 +1,7 @@
 """Everything an account holds, as one zip: the data as JSON beside the uploaded files.
 
 `export_account` (accounts.py) says what the account itself holds; this adds the plan, every
-submission with its status changes, evidence events and attachments' metadata, and puts each
+submission with its status changes, reminders, evidence events and attachments' metadata, and puts each
 uploaded file in the archive under `attachments/`. Built in memory: a person has at most a few
 dozen submissions of at most ten 10 MB images each.
 """
@@ -75,6 +75,10 @@ def _submission(submission: Submission, events: list[Event]) -> dict[str, Any]:
             }
             for attachment in submission.attachments.all()
         ],
+        "reminders": [
+            {"kind": reminder.kind, "due_on": _iso(reminder.due_on), "sent_at": _iso(reminder.sent_at)}
+            for reminder in submission.reminders.all()
+        ],
         "events": [
             {
                 "seq": event.seq,
@@ -97,7 +101,7 @@ def export_data(user: Any) -> dict[str, Any]:
     submissions = list(
         Submission.objects.for_user(user)
         .order_by("created_at", "pk")
-        .prefetch_related("status_changes", "attachments")
+        .prefetch_related("status_changes", "attachments", "reminders")
         .defer("attachments__content")
     )
     events: dict[Any, list[Event]] = {}
