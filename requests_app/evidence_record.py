@@ -40,7 +40,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import evidence, tracking
-from .models import Attachment, Event, EventType, Plan, StatusChange, Submission
+from .models import Attachment, Event, EventType, StatusChange, Submission
 
 PACK_FORMAT = "opt-out-guide/evidence-pack/v1"
 RECORD_FILENAME = "evidence.json"
@@ -107,14 +107,6 @@ def event_dict(event: Event) -> dict[str, Any]:
         "prev": event.prev_hash,
         "hash": event.hash,
     }
-
-
-def plan_name(user_id: int) -> str:
-    """The name the person gave in their plan (the one their letters were written with)."""
-    data = Plan.objects.filter(user_id=user_id).values_list("data", flat=True).first() or {}
-    answers = data.get("answers") if isinstance(data, dict) else None
-    name = answers.get("name") if isinstance(answers, dict) else None
-    return name if isinstance(name, str) else ""
 
 
 def facts_for(
@@ -259,14 +251,13 @@ def _gather(submissions: Sequence[Submission], *, exported: str | None, now: dat
         Submission.objects.filter(escalates_id__in=ids).order_by("created_at", "pk").values_list("escalates_id", "pk")
     ):
         escalations[original].append(escalation)
-    names = {user_id: plan_name(user_id) for user_id in {submission.user_id for submission in submissions}}
     key = signing_key()
     result = []
     for submission in submissions:
         chain = events[submission.pk]
         facts = facts_for(
             submission,
-            name=names[submission.user_id],
+            name=submission.person_name,
             events=chain,
             status_changes=changes[submission.pk],
             attachments=attachments[submission.pk],

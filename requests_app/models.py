@@ -405,6 +405,7 @@ class Submission(models.Model):
     recipient = models.CharField(max_length=200, blank=True, help_text=_("Controller or authority addressed."))
     content_version = models.CharField(max_length=64, blank=True)
     language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
+    person_name = models.TextField(blank=True, help_text=_("The name the letter was written with, as given."))
     account = models.CharField(max_length=300, blank=True)
     # The letter exactly as filed: frozen when filed.
     letter_subject = models.CharField(max_length=300, blank=True)
@@ -571,9 +572,7 @@ class Reminder(models.Model):
     class Meta:
         ordering = ["created_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["submission", "kind", "due_on"], name="one_reminder_per_kind_and_due_date"
-            )
+            models.UniqueConstraint(fields=["submission", "kind", "due_on"], name="one_reminder_per_kind_and_due_date")
         ]
 
     def __str__(self) -> str:
