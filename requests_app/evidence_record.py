@@ -392,20 +392,11 @@ def _section(item: Evidence) -> dict[str, Any]:
     }
 
 
-@functools.cache
-def _attachment_fetcher() -> Any:
-    """The safe fetcher, made once: WeasyPrint would otherwise build a fresh one (and a TLS context,
-    about 15 ms) for every attachment, though a string attachment never fetches anything."""
-    from .pdf import safe_url_fetcher
-
-    return safe_url_fetcher()
-
-
 def render_evidence_pdf(items: Sequence[Evidence], *, verify_url: str, key_url: str, pack: bool) -> bytes:
     """PDF/A-3b of one submission (`evidence.json` inside) or of a pack (`evidence-pack.json` inside)."""
     from weasyprint import Attachment as PDFAttachment
 
-    from .pdf import render_pdf
+    from .pdf import render_pdf, safe_url_fetcher
 
     generated_at = timezone.now()
     html = render_to_string(
@@ -427,7 +418,7 @@ def render_evidence_pdf(items: Sequence[Evidence], *, verify_url: str, key_url: 
         description = _("The signed evidence record (%(format)s)") % {"format": evidence.FORMAT}
     # A WeasyPrint Attachment can be used for one render only: made fresh for each PDF.
     attachment = PDFAttachment(
-        string=content, name=name, description=description, relationship="Data", url_fetcher=_attachment_fetcher()
+        string=content, name=name, description=description, relationship="Data", url_fetcher=safe_url_fetcher()
     )
     return render_pdf(html, pdf_variant="pdf/a-3b", attachments=[attachment])
 
