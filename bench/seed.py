@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -25,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 # Bump when the shape of the data changes: bench/run.py then drops and reseeds the database.
-SEED_VERSION = "3"
+SEED_VERSION = "4"
 SUBMISSIONS_PER_USER = 10
 EVENTS_PER_SUBMISSION = 10
 
@@ -95,6 +96,44 @@ def version_key(users: int) -> str:
     return f"v{SEED_VERSION}:users={users}:submissions={SUBMISSIONS_PER_USER}:events={EVENTS_PER_SUBMISSION}"
 
 
+# Zero values for required columns this seed does not know yet (a field added since it was written).
+ZERO_VALUES = {
+    "text": "''",
+    "character varying": "''",
+    "boolean": "false",
+    "smallint": "0",
+    "integer": "0",
+    "bigint": "0",
+    "double precision": "0",
+    "numeric": "0",
+    "jsonb": "'{}'::jsonb",
+}
+
+
+def _other_required(cursor, table: str, sql: str) -> tuple[str, str]:
+    """Columns of `table` that are NOT NULL without a default and not named in `sql`, with zero values.
+
+    Returns (", col1, col2", ", value1, value2") for the column list and the select list, so a new
+    required field elsewhere in the project does not stop the bench (it is seeded empty).
+    """
+    cursor.execute(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = %s "
+        "AND is_nullable = 'NO' AND column_default IS NULL AND is_identity = 'NO'",
+        [table],
+    )
+    missing = [(name, kind) for name, kind in cursor.fetchall() if not re.search(rf"\b{name}\b", sql)]
+    unknown = [f"{name} ({kind})" for name, kind in missing if kind not in ZERO_VALUES]
+    if unknown:
+        raise SystemExit(f"bench/seed.py: no value for required columns of {table}: {', '.join(unknown)}")
+    return "".join(f", {name}" for name, _ in missing), "".join(f", {ZERO_VALUES[kind]}" for _, kind in missing)
+
+
+def _insert(cursor, table: str, sql: str, params=None) -> None:
+    """Run an INSERT ... SELECT whose column and select lists end with /*more columns*/ and /*more values*/."""
+    columns, values = _other_required(cursor, table, sql)
+    cursor.execute(sql.replace("/*more columns*/", columns).replace("/*more values*/", values), params)
+
+
 def _bulk(cursor, users: int) -> None:
     cursor.execute(
         """
@@ -128,26 +167,28 @@ def _bulk(cursor, users: int) -> None:
     )
     # Ids are md5(user id, number) so an escalation can name the request it escalates. Filing dates
     # spread over 80 days, so some requests are overdue, some due soon and some waiting.
-    cursor.execute(
+    _insert(
+        cursor,
+        "requests_app_submission",
         """
         INSERT INTO requests_app_submission (
             id, user_id, action_id, plan_item_key, escalates_id, action_slug, action_title, kind,
             platform_name, region_slug, region_name, jurisdiction_slug, law, legal_basis, official_url,
-            recipient, content_version, language, account, letter_subject, letter_body, form_fields,
-            status, filed_at, filed_timezone, reference, confirmation_text, due_on, extended_due_on,
-            extended, acknowledge_by, created_at, updated_at)
+            recipient, content_version, language, account, person_name, letter_subject, letter_body,
+            form_fields, status, filed_at, filed_timezone, reference, confirmation_text, due_on,
+            extended_due_on, extended, acknowledge_by, created_at, updated_at /*more columns*/)
         SELECT md5(u.id || '-' || t.n)::uuid, u.id, a.id, t.key,
                CASE WHEN t.escalates IS NULL THEN NULL ELSE md5(u.id || '-' || t.escalates)::uuid END,
                a.slug, a.title_en, t.kind, coalesce(p.name, ''), 'germany', 'Germany', 'gdpr', 'gdpr',
                a.legal_basis_en, a.official_url, 'Meta Platforms Ireland Limited', 'bench-content-v1', 'en',
-               'account ' || t.n, 'Objection under GDPR Art. 21(1): account ' || t.n,
+               'account ' || t.n, 'Alex Bench', 'Objection under GDPR Art. 21(1): account ' || t.n,
                replace(%(letter)s, '{account}', 'account ' || t.n), '[]'::jsonb, t.status,
                CASE WHEN t.status = 'draft' THEN NULL ELSE f.filed_at END,
                CASE WHEN t.status = 'draft' THEN '' ELSE 'Europe/Berlin' END,
                CASE WHEN t.status = 'draft' THEN '' ELSE 'REF-' || u.id || '-' || t.n END,
                '',
                CASE WHEN t.status = 'draft' THEN NULL ELSE (f.filed_at + interval '1 month')::date END,
-               NULL, false, NULL, f.filed_at - interval '1 hour', f.filed_at
+               NULL, false, NULL, f.filed_at - interval '1 hour', f.filed_at /*more values*/
         FROM auth_user u
         CROSS JOIN jsonb_to_recordset(%(templates)s::jsonb)
             AS t(n int, key text, slug text, status text, kind text, escalates int)
@@ -161,14 +202,16 @@ def _bulk(cursor, users: int) -> None:
     )
     # Events arrive in time order across everyone's requests, as they would in production; each
     # chain links its hashes (the values are not a valid signature chain: pages only list them).
-    cursor.execute(
+    _insert(
+        cursor,
+        "requests_app_event",
         """
-        INSERT INTO requests_app_event (submission_id, seq, type, at, data, prev_hash, hash)
+        INSERT INTO requests_app_event (submission_id, seq, type, at, data, prev_hash, hash /*more columns*/)
         SELECT s.id, k, (%(types)s::text[])[k], s.created_at + make_interval(hours => k),
                jsonb_build_object('status', s.status, 'seq', k),
                CASE WHEN k = 1 THEN repeat('0', 64)
                     ELSE encode(sha256(convert_to(s.id::text || ':' || (k - 1), 'UTF8')), 'hex') END,
-               encode(sha256(convert_to(s.id::text || ':' || k, 'UTF8')), 'hex')
+               encode(sha256(convert_to(s.id::text || ':' || k, 'UTF8')), 'hex') /*more values*/
         FROM requests_app_submission s
         CROSS JOIN generate_series(1, %(events)s) AS k
         ORDER BY s.created_at + make_interval(hours => k)
