@@ -6,7 +6,9 @@ files are served unhashed because the live server does not run collectstatic.
 
 from __future__ import annotations
 
+import base64
 import os
+import secrets
 
 os.environ.setdefault("SECRET_KEY", "insecure-test-key-only-for-the-test-suite")
 os.environ.setdefault("HTTPS", "false")
@@ -19,3 +21,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 # Tasks run at once, inside the test, so a test sees the email a task sends.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# A signing key for this test run only, so every page that signs evidence works in any test;
+# tests of key loading set and clear their own.
+EVIDENCE_SIGNING_KEY = base64.b64encode(secrets.token_bytes(32)).decode()

@@ -1,4 +1,4 @@
-"""Everything an account holds, as one zip: the data as JSON beside the uploaded files.
+"""Everything an account holds, as one zip: the data as JSON, the uploaded files and the evidence.
 
 `export_account` (accounts.py) says what the account itself holds; this adds the plan, every
 submission with its status changes, reminders, evidence events and attachments' metadata, and puts each
@@ -111,12 +111,20 @@ def export_data(user: Any) -> dict[str, Any]:
     return data
 
 
-def export_archive(user: Any) -> bytes:
-    """A zip with `opt-out-guide.json` and every uploaded file, at the paths the JSON names."""
+def export_archive(user: Any, *, verify_url: str, key_url: str) -> bytes:
+    """A zip with `opt-out-guide.json`, every uploaded file at the path the JSON names, and the
+    signed evidence pack of all the person's requests (`evidence-pack.pdf`) when there are any."""
+    from .evidence_record import export_evidence, render_evidence_pdf
+
+    # The evidence first: it appends an `exported` event to each chain, which the JSON then lists.
+    evidence = export_evidence(user)
     data = export_data(user)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("opt-out-guide.json", json.dumps(data, indent=2, ensure_ascii=False))
+        if evidence:
+            pdf = render_evidence_pdf(evidence, pack=True, verify_url=verify_url, key_url=key_url)
+            archive.writestr("evidence-pack.pdf", pdf, zipfile.ZIP_STORED)
         for attachment in Attachment.objects.filter(submission__user=user).order_by("created_at").iterator():
             # Images are already compressed: store them as they are.
             archive.writestr(_attachment_path(attachment), bytes(attachment.content), zipfile.ZIP_STORED)

@@ -211,10 +211,15 @@ def account_overview(request: HttpRequest) -> TemplateResponse:
 @require_safe
 @login_required
 def account_export(request: HttpRequest) -> HttpResponse:
-    """Everything the account holds: a zip of the data as JSON and the uploaded files."""
+    """Everything the account holds: a zip of the data as JSON, the uploaded files and the evidence PDF."""
     from .account_export import export_archive  # account_export imports this module
 
-    response = HttpResponse(export_archive(request.user), content_type="application/zip")
+    archive = export_archive(
+        request.user,
+        verify_url=request.build_absolute_uri(reverse("evidence_verify")),
+        key_url=request.build_absolute_uri(reverse("evidence_public_key_well_known")),
+    )
+    response = HttpResponse(archive, content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="opt-out-guide-export.zip"'
     add_never_cache_headers(response)
     return response

@@ -7,11 +7,12 @@ import io
 import json
 import zipfile
 
+import pikepdf
 import pytest
 from allauth.mfa.models import Authenticator
 from django.test import Client
 
-from requests_app import tracking, uploads
+from requests_app import evidence, evidence_record, tracking, uploads
 from tests.test_accounts_factories import make_user
 from tests.test_tracking_support import file, make_guide, make_person, png_bytes, track
 
@@ -70,9 +71,14 @@ def test_it_contains_the_plan_submissions_events_and_files(client):
     assert exported["reference"] == "REF-123"
     assert exported["letter"]["body"] == submission.letter_body
     assert [event["type"] for event in exported["events"]][:3] == ["created", "letter_frozen", "filed"]
+    assert exported["events"][-1]["type"] == "exported"
     [attachment] = exported["attachments"]
     content = archive.read(attachment["file"])
     assert hashlib.sha256(content).hexdigest() == attachment["sha256"]
+    pack = pikepdf.open(io.BytesIO(archive.read("evidence-pack.pdf")))
+    record = json.loads(pack.attachments["evidence-pack.json"].get_file().read_bytes())
+    [item] = record["records"]
+    assert evidence.verify_record(item, evidence_record.trusted_public_keys()).ok
 
 
 def test_it_holds_nothing_of_another_account(client):
