@@ -277,6 +277,8 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
+    # Not an account action, but the same mechanism: /verify/ parses PDFs of up to 20 MB for anyone.
+    "verify_evidence": "30/m/ip",
 }
 # Behind a load balancer, the client address is the last one the trusted proxies appended.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int(

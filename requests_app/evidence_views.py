@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
@@ -123,6 +124,9 @@ def verify(request: HttpRequest) -> TemplateResponse:
     """Anyone checks an evidence PDF or record: valid (and what it proves), or exactly what fails."""
     if request.method != "POST":
         return _verify_page(request, VerifyForm())
+    # Parsing an upload costs CPU: slow down one address sending many (before reading any body).
+    if limited := ratelimit.consume_or_429(request, action="verify_evidence"):
+        return limited
     too_large = _("The file is larger than %(mb)d MB, so it cannot be an evidence PDF of ours.") % {
         "mb": evidence_record.MAX_UPLOAD_BYTES // (1024 * 1024)
     }

@@ -266,3 +266,11 @@ def test_the_published_key_is_never_the_private_one(client):
 
 def test_the_key_cannot_be_posted_to(client):
     assert client.post("/verify/key.pem").status_code == 405
+
+
+def test_many_checks_from_one_address_are_slowed_not_crashed(client):
+    statuses = [client.post("/verify/", {"record": "{}"}).status_code for _ in range(35)]
+    assert all(status < 429 for status in statuses[:30])
+    assert statuses[30:] == [429] * 5
+    # Reading the page stays possible.
+    assert client.get("/verify/").status_code == 200
