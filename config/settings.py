@@ -110,7 +110,9 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# Reuse connections for a minute (health-checked before each request, below): opening a PostgreSQL
+# connection per request costs more than most of our pages.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 # With persistent connections, check a reused connection before each request, so the site recovers
 # by itself after the database restarts instead of failing on a dead connection.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -144,7 +146,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/ is ours (makemessages keeps it in step with the code); locale_overrides/ rewords strings of
+# the libraries we use (allauth's German says "du", ours says "Sie"). Both win over the libraries'.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
