@@ -4,14 +4,20 @@
 letter templates in a fixed number of queries, whatever the size of the guide, and returns frozen
 dataclasses with every translated text already resolved. `planning.build_plan` works only on this
 snapshot, so it can be tested without a database and a page never queries per step.
+
+The snapshot is kept per process and language while the guide does not change. Whether it changed
+is one query, `content_version()`: every edit of guide content, in admin or by `load_guide`, adds a
+history record (django-simple-history), so the newest history date names the version. Being read
+from the database, it is right on every server at once, with no cache to invalidate.
 """
 
 from __future__ import annotations
 
 import datetime
+import threading
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Max, Prefetch, Value
 from django.utils import translation
 
 from .models import Action, ActionKind, Jurisdiction, LetterTemplate, Platform, PlatformController, Region, Step
@@ -124,13 +130,47 @@ def _letter(templates: list[LetterTemplate], language: str) -> LetterInfo | None
     return LetterInfo(language=template.language, subject=template.subject, body=template.body)
 
 
+CONTENT_MODELS = (Jurisdiction, Region, Platform, PlatformController, Action, Step, LetterTemplate)
+
+_snapshots: dict[str, tuple[str, GuideContent]] = {}
+_snapshots_lock = threading.Lock()
+
+
+def content_version() -> str:
+    """When the guide content last changed (the newest history record), as an ISO 8601 string.
+
+    One query over the history tables of everything a plan, a request's facts and a letter come from;
+    "" while there is no content.
+    """
+    queries = [
+        model.history.order_by().annotate(one=Value(1)).values("one").annotate(newest=Max("history_date"))
+        for model in CONTENT_MODELS
+    ]
+    newest = [row["newest"] for row in queries[0].union(*queries[1:], all=True).order_by() if row["newest"] is not None]
+    return max(newest).astimezone(datetime.UTC).isoformat() if newest else ""
+
+
 def load_content(language: str | None = None) -> GuideContent:
-    """Snapshot the guide for `language` (default: the active one).
+    """The guide for `language` (default: the active one): the kept snapshot while the guide is
+    unchanged (1 query), else a fresh one (9 queries, whatever the size of the guide)."""
+    language = (language or translation.get_language() or "en").split("-")[0]
+    version = content_version()
+    kept = _snapshots.get(language)
+    if version and kept and kept[0] == version:
+        return kept[1]
+    content = read_content(language)
+    if version:
+        with _snapshots_lock:
+            _snapshots[language] = (version, content)
+    return content
+
+
+def read_content(language: str) -> GuideContent:
+    """Snapshot the guide for `language` from the database.
 
     Queries, whatever the size of the guide: jurisdictions, regions, platforms, controllers, actions,
     and the prefetched action jurisdictions, steps and letter templates (8).
     """
-    language = (language or translation.get_language() or "en").split("-")[0]
     jurisdictions = {
         j.slug: JurisdictionInfo(
             slug=j.slug,

@@ -10,6 +10,7 @@ text. Whether a link opens in a new tab is the view's choice, not Markdown's.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import nh3
@@ -67,8 +68,11 @@ def _fit_headings(tokens: list[Token]) -> None:
             token.tag = "h3" if token.tag in ("h1", "h2", "h3") else "h4"
 
 
+@functools.lru_cache(maxsize=4096)
 def render_markdown(text: str) -> SafeString:
-    """HTML for an editor's Markdown: allow-listed tags, http(s) and mailto links only, no images."""
+    """HTML for an editor's Markdown: allow-listed tags, http(s) and mailto links only, no images.
+
+    Kept per text (a pure function of it): a plan page shows some thirty steps on every request."""
     env: EnvType = {}
     tokens = _parser.parse(text or "", env)
     _fit_headings(tokens)

@@ -18,13 +18,13 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, IntegerField, Max, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import deadlines, evidence, letters, plan_session, planning
-from .content import GuideContent, load_content
+from .content import GuideContent, content_version, load_content
 from .models import (
     ANSWERED_STATUSES,
     Action,
@@ -33,13 +33,10 @@ from .models import (
     Event,
     EventType,
     Jurisdiction,
-    LetterTemplate,
     Plan,
-    Platform,
     PlatformController,
     Region,
     StatusChange,
-    Step,
     Submission,
     SubmissionStatus,
 )
@@ -136,20 +133,6 @@ def _lock(submission: Submission) -> Submission:
 
 
 # --- guide facts --------------------------------------------------------------------------------
-
-
-def content_version() -> str:
-    """When the guide content last changed (the newest history record), as an ISO 8601 string.
-
-    One query over the history tables of everything a request's facts and letter come from.
-    """
-    models = (Jurisdiction, Region, Platform, PlatformController, Action, Step, LetterTemplate)
-    queries = [
-        model.history.order_by().annotate(one=Value(1)).values("one").annotate(newest=Max("history_date"))
-        for model in models
-    ]
-    newest = [row["newest"] for row in queries[0].union(*queries[1:], all=True).order_by() if row["newest"] is not None]
-    return max(newest).astimezone(datetime.UTC).isoformat() if newest else ""
 
 
 def request_items(plan_data: dict[str, Any], content: GuideContent) -> list[planning.PlanItem]:

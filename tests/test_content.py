@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from requests_app.content import load_content
+from requests_app.content import content_version, load_content, read_content
+from requests_app.models import Action, Step
 
 from .factories import make_action, make_jurisdiction, make_letter, make_meta_guide, make_platform
 
@@ -15,12 +16,47 @@ def test_it_reads_the_whole_guide_in_eight_queries(django_assert_num_queries):
     make_meta_guide()
     # jurisdictions, regions, platforms, controllers, actions, + prefetch: jurisdictions, steps, letters
     with django_assert_num_queries(8):
-        small = load_content("en")
+        small = read_content("en")
     for number in range(30):
         make_action(f"more-{number}", steps=5, jurisdictions=[make_jurisdiction()], platform=make_platform())
     with django_assert_num_queries(8):
-        large = load_content("en")
+        large = read_content("en")
     assert len(large.actions) == len(small.actions) + 30
+
+
+def test_it_keeps_the_snapshot_while_the_guide_is_unchanged(django_assert_num_queries):
+    make_meta_guide()
+    first = load_content("en")
+    # Only the version check: the newest history record of the guide's tables.
+    with django_assert_num_queries(1):
+        again = load_content("en")
+    assert again is first
+
+
+def test_any_edit_to_the_guide_gives_a_fresh_snapshot():
+    guide = make_meta_guide()
+    before = load_content("en")
+    step = Step.objects.first()
+    step.title_en = "A title an editor just changed"
+    step.save()
+    after = load_content("en")
+    assert after is not before
+    assert "A title an editor just changed" in [s.title for a in after.actions for s in a.steps]
+    # A deletion is an edit too.
+    Action.objects.get(slug="off-meta-activity-facebook").delete()
+    assert "off-meta-activity-facebook" not in [a.slug for a in load_content("en").actions]
+    assert guide
+
+
+def test_each_language_has_its_own_snapshot():
+    make_meta_guide()
+    assert load_content("de").region("germany").name == "Deutschland"
+    assert load_content("en").region("germany").name == "Germany"
+    assert load_content("de").region("germany").name == "Deutschland"
+
+
+def test_the_version_is_empty_without_content():
+    assert content_version() == ""
 
 
 def test_it_resolves_text_in_the_language_asked_for(django_assert_num_queries):
