@@ -703,7 +703,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2, for 2 cores)")
     parser.add_argument(
-        "--conn-max-age", type=int, default=0, help="CONN_MAX_AGE for the servers (default 0, the production default)"
+        "--conn-max-age", type=int, default=60, help="CONN_MAX_AGE for the servers (default 60, the production default)"
     )
     parser.add_argument("--skip-lighthouse", action="store_true")
     parser.add_argument("--skip-pdf", action="store_true")
