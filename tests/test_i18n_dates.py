@@ -1,0 +1,126 @@
+"""`long_date` and `short_date` write dates the way each language does: "28. Februar 2025" in German."""
+
+from __future__ import annotations
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.template import Context, Template, TemplateSyntaxError
+from django.utils import timezone, translation
+
+from requests_app.templatetags.dates import long_date, short_date
+from tests.test_tracking_support import file, make_guide, make_person, track
+
+DAY = datetime.date(2025, 2, 28)
+# A Friday afternoon in Berlin.
+MOMENT = datetime.datetime(2025, 2, 28, 14, 5, 9, tzinfo=ZoneInfo("Europe/Berlin"))
+
+
+@pytest.mark.parametrize(
+    ("language", "variant", "expected"),
+    [
+        ("en", "", "28 February 2025"),
+        ("de", "", "28. Februar 2025"),
+        ("en", "time", "28 February 2025, 14:05"),
+        ("de", "time", "28. Februar 2025, 14:05"),
+        ("en", "seconds", "28 February 2025, 14:05:09"),
+        ("de", "seconds", "28. Februar 2025, 14:05:09"),
+        ("en", "weekday_seconds", "Friday 28 February 2025, 14:05:09"),
+        ("de", "weekday_seconds", "Freitag, 28. Februar 2025, 14:05:09"),
+    ],
+)
+def test_long_date_follows_the_language(language, variant, expected):
+    with translation.override(language):
+        assert long_date(MOMENT, variant) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "variant", "value", "expected"),
+    [
+        ("en", "", DAY, "28 Feb 2025"),
+        ("de", "", DAY, "28. Feb. 2025"),
+        # German abbreviates only long month names.
+        ("de", "", datetime.date(2025, 3, 1), "1. März 2025"),
+        ("en", "time", MOMENT, "28 Feb 2025, 14:05"),
+        ("de", "time", MOMENT, "28. Feb. 2025, 14:05"),
+        ("en", "no_year", DAY, "28 Feb"),
+        ("de", "no_year", DAY, "28. Feb."),
+    ],
+)
+def test_short_date_follows_the_language(language, variant, value, expected):
+    with translation.override(language):
+        assert short_date(value, variant) == expected
+
+
+def test_a_regional_language_uses_its_base_language():
+    with translation.override("de-at"):
+        assert long_date(DAY) == "28. Februar 2025"
+
+
+def test_a_language_without_formats_falls_back_to_english():
+    with translation.override("fr"):
+        assert long_date(DAY).endswith("2025")
+        assert long_date(DAY).startswith("28 ")
+
+
+@pytest.mark.parametrize(("language", "expected"), [("en", "31 January 2025"), ("de", "31. Januar 2025")])
+def test_an_iso_date_string_is_read_as_a_date(language, expected):
+    """Event data stores dates as ISO strings ("Filed on 2025-01-31" was the bug)."""
+    with translation.override(language):
+        assert long_date("2025-01-31") == expected
+
+
+def test_an_iso_datetime_string_is_read_too():
+    with translation.override("en"):
+        assert long_date("2025-01-31T13:30:00+00:00", "time") == "31 January 2025, 13:30"
+
+
+@pytest.mark.parametrize("value", ["not a date", "2025-13-45"])
+def test_a_string_that_is_not_a_date_comes_back_unchanged(value):
+    assert long_date(value) == value
+
+
+def test_nothing_renders_as_nothing():
+    assert long_date(None) == ""
+    assert long_date("") == ""
+
+
+def test_an_unknown_variant_is_a_template_error():
+    with pytest.raises(TemplateSyntaxError):
+        long_date(DAY, "fortnight")
+
+
+def test_in_a_template_datetimes_are_shown_in_the_current_time_zone():
+    template = Template(
+        '{% load dates tz %}{{ when|long_date:"time" }}|{% localtime off %}{{ when|long_date:"time" }}{% endlocaltime %}'
+    )
+    utc = datetime.datetime(2025, 1, 31, 23, 30, tzinfo=datetime.UTC)
+    with translation.override("de"), timezone.override("Europe/Berlin"):
+        assert template.render(Context({"when": utc})) == "1. Februar 2025, 00:30|31. Januar 2025, 23:30"
+
+
+@pytest.mark.django_db
+def test_a_request_page_in_german_writes_dates_the_german_way(client):
+    make_guide()
+    user = make_person()
+    submission = file(track(user))
+    client.force_login(user)
+    page = client.get(f"/requests/{submission.pk}/", headers={"accept-language": "de"}).content.decode()
+    assert "28. Februar 2025" in page
+    assert "31. Januar 2025, 14:30 (Europe/Berlin)" in page
+    # The timeline's filing date came from event data as "2025-01-31".
+    assert "Sie haben ihn am 31. Januar 2025 eingereicht (Europe/Berlin)." in page
+    assert "2025-01-31 " not in page
+    assert "28 Februar" not in page
+
+
+@pytest.mark.django_db
+def test_the_same_request_page_in_english_keeps_day_first_dates(client):
+    make_guide()
+    user = make_person()
+    submission = file(track(user))
+    client.force_login(user)
+    page = client.get(f"/requests/{submission.pk}/", headers={"accept-language": "en"}).content.decode()
+    assert "28 February 2025" in page
+    assert "You filed it on 31 January 2025 (Europe/Berlin)." in page
