@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def _run(command: str, path: Path) -> str:
     out = StringIO()
-    call_command(command, "--path", str(path), "--skip-checks", stdout=out)
+    call_command(command, "--path", str(path), stdout=out)
     return out.getvalue()
 
 
