@@ -37,6 +37,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.core.exceptions import ImproperlyConfigured
 
+# Problems with a record are shown to people on /verify/, so they are in the active language.
+from django.utils.translation import gettext as _
+
 FORMAT = "opt-out-guide/evidence/v1"
 ALG = "Ed25519"
 GENESIS = bytes(32)
@@ -92,12 +95,12 @@ def canonical_json(obj: Any) -> bytes:
     try:
         return "".join(out).encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise CanonicalJSONError("a string contains a lone surrogate, which is not valid Unicode") from exc
+        raise CanonicalJSONError(_("a string contains a lone surrogate, which is not valid Unicode")) from exc
 
 
 def _encode(value: Any, out: list[str], depth: int) -> None:
     if depth > MAX_DEPTH:
-        raise CanonicalJSONError(f"nested more than {MAX_DEPTH} levels deep")
+        raise CanonicalJSONError(_("nested more than %(depth)d levels deep") % {"depth": MAX_DEPTH})
     if value is None:
         out.append("null")
     elif value is True:
@@ -106,16 +109,20 @@ def _encode(value: Any, out: list[str], depth: int) -> None:
         out.append("false")
     elif isinstance(value, int):
         if abs(value) > MAX_SAFE_INTEGER:
-            raise CanonicalJSONError(f"integer {value} is beyond 2**53 - 1; write it as a string")
+            raise CanonicalJSONError(
+                _("integer %(value)s is beyond 2**53 - 1; write it as a string") % {"value": int(value)}
+            )
         out.append(str(int(value)))
     elif isinstance(value, float):
-        raise CanonicalJSONError(f"float {value!r} has no exact JSON form; write it as a string or an integer")
+        raise CanonicalJSONError(
+            _("float %(value)s has no exact JSON form; write it as a string or an integer") % {"value": repr(value)}
+        )
     elif isinstance(value, str):
         out.append(_quote(value))
     elif isinstance(value, Mapping):
         for key in value:
             if not isinstance(key, str):
-                raise CanonicalJSONError(f"object key {key!r} is not a string")
+                raise CanonicalJSONError(_("object key %(key)s is not a string") % {"key": repr(key)})
         out.append("{")
         # RFC 8785 3.2.3: property names sorted by UTF-16 code units, which
         # differs from code-point order only beyond ASCII.
@@ -135,7 +142,7 @@ def _encode(value: Any, out: list[str], depth: int) -> None:
             _encode(item, out, depth + 1)
         out.append("]")
     else:
-        raise CanonicalJSONError(f"{type(value).__name__} is not a JSON type")
+        raise CanonicalJSONError(_("%(type)s is not a JSON type") % {"type": type(value).__name__})
 
 
 def _utf16(key: str) -> bytes:
@@ -145,17 +152,17 @@ def _utf16(key: str) -> bytes:
 def parse_json(data: bytes | str) -> Any:
     """Parse untrusted JSON strictly: no NaN or Infinity, no floats, no huge numbers, no duplicate keys.
 
-    Raises ValueError with a plain-English reason.
+    Raises ValueError with a plain reason in the active language.
     """
     if isinstance(data, bytes | bytearray):
         if len(data) > MAX_RECORD_BYTES:
-            raise ValueError(f"larger than {MAX_RECORD_BYTES} bytes")
+            raise ValueError(_("larger than %(limit)d bytes") % {"limit": MAX_RECORD_BYTES})
         try:
             data = bytes(data).decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise ValueError("not UTF-8") from exc
+            raise ValueError(_("not UTF-8")) from exc
     elif len(data) > MAX_RECORD_BYTES:
-        raise ValueError(f"larger than {MAX_RECORD_BYTES} bytes")
+        raise ValueError(_("larger than %(limit)d bytes") % {"limit": MAX_RECORD_BYTES})
     try:
         return json.loads(
             data,
@@ -165,32 +172,36 @@ def parse_json(data: bytes | str) -> Any:
             parse_constant=_refuse_constant,
         )
     except RecursionError as exc:
-        raise ValueError("nested too deeply") from exc
+        raise ValueError(_("nested too deeply")) from exc
     except json.JSONDecodeError as exc:
-        raise ValueError(f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from exc
+        # json's own reason (exc.msg) is English in every language.
+        raise ValueError(
+            _("not valid JSON (%(reason)s at line %(line)d column %(column)d)")
+            % {"reason": exc.msg, "line": exc.lineno, "column": exc.colno}
+        ) from exc
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
-            raise ValueError(f"duplicate key {key!r}")
+            raise ValueError(_("duplicate key %(key)s") % {"key": repr(key)})
         result[key] = value
     return result
 
 
 def _refuse_float(text: str) -> Any:
-    raise ValueError(f"number {text[:20]} is not an integer")
+    raise ValueError(_("number %(number)s is not an integer") % {"number": text[:20]})
 
 
 def _refuse_constant(text: str) -> Any:
-    raise ValueError(f"{text} is not JSON")
+    raise ValueError(_("%(text)s is not JSON") % {"text": text})
 
 
 def _bounded_int(text: str) -> int:
     # Checked on the text so that a megabyte of digits is never converted.
     if len(text.lstrip("-")) > 16 or abs(int(text)) > MAX_SAFE_INTEGER:
-        raise ValueError(f"number {text[:20]} is too large")
+        raise ValueError(_("number %(number)s is too large") % {"number": text[:20]})
     return int(text)
 
 
@@ -259,25 +270,25 @@ def _is_timestamp(value: Any) -> bool:
 
 def _event_problems(event: Mapping[str, Any], *, chain_fields: tuple[str, ...] = ()) -> list[str]:
     problems = []
-    problems.extend(f"missing field '{name}'" for name in EVENT_FIELDS if name not in event)
+    problems.extend(_("missing field '%(name)s'") % {"name": name} for name in EVENT_FIELDS if name not in event)
     allowed = set(EVENT_FIELDS) | set(chain_fields)
-    problems.extend(f"unexpected field '{name}'" for name in event if name not in allowed)
+    problems.extend(_("unexpected field '%(name)s'") % {"name": name} for name in event if name not in allowed)
     if "seq" in event and not (_is_int(event["seq"]) and 0 <= event["seq"] <= MAX_SAFE_INTEGER):
-        problems.append("seq is not a whole number")
+        problems.append(_("seq is not a whole number"))
     if "type" in event and event["type"] not in EVENT_TYPES:
-        problems.append(f"unknown type {str(event['type'])[:40]!r}")
+        problems.append(_("unknown type %(type)s") % {"type": repr(str(event["type"])[:40])})
     if "at" in event and not _is_timestamp(event["at"]):
-        problems.append("time is not UTC ISO-8601 with microseconds and Z")
+        problems.append(_("time is not UTC ISO-8601 with microseconds and Z"))
     if "submission" in event and not _is_uuid(event["submission"]):
-        problems.append("submission is not a UUID")
+        problems.append(_("submission is not a UUID"))
     if "data" in event:
         if not isinstance(event["data"], Mapping):
-            problems.append("data is not an object")
+            problems.append(_("data is not an object"))
         else:
             try:
                 canonical_json(event["data"])
             except CanonicalJSONError as exc:
-                problems.append(f"data cannot be hashed: {exc}")
+                problems.append(_("data cannot be hashed: %(reason)s") % {"reason": exc})
     return problems
 
 
@@ -362,49 +373,61 @@ def verify_chain(
     `expected_head` and `expected_length` (the signed ones).
     """
     if not isinstance(events_with_hashes, list):
-        return ChainVerdict(ok=False, problems=["events are not a list"])
+        return ChainVerdict(ok=False, problems=[_("events are not a list")])
     problems: list[str] = []
     if not events_with_hashes:
-        problems.append("chain is empty")
+        problems.append(_("chain is empty"))
     owner = submission
     recorded_prev: bytes | None = GENESIS
     for index, event in enumerate(events_with_hashes):
-        where = f"event {index}"
-        if not isinstance(event, dict):
-            problems.append(f"{where}: is not an object")
-            recorded_prev = None
-            continue
-        field_problems = _event_problems(event, chain_fields=("prev", "hash"))
-        problems.extend(f"{where}: {problem}" for problem in field_problems)
-        seq = event.get("seq")
-        if _is_int(seq) and seq != index:
-            problems.append(f"{where}: seq {seq} out of order (expected {index})")
-        if _is_uuid(event.get("submission")):
-            if owner is None:
-                owner = event["submission"]
-            elif event["submission"] != owner:
-                problems.append(f"{where}: belongs to submission {event['submission']}, not {owner}")
-        prev = _hex32(event.get("prev"))
-        current = _hex32(event.get("hash"))
-        if prev is None:
-            problems.append(f"{where}: previous hash is not 64 lowercase hex digits")
-        elif recorded_prev is not None and prev != recorded_prev:
-            if index == 0:
-                problems.append(f"{where}: previous hash is not the genesis hash")
-            else:
-                problems.append(f"{where}: previous hash does not match event {index - 1}")
-        if current is None:
-            problems.append(f"{where}: hash is not 64 lowercase hex digits")
-        elif prev is not None and not field_problems and _content_hash(prev, event) != current:
-            problems.append(f"{where}: hash does not match its content")
-        recorded_prev = current
+        found: list[str] = []
+        recorded_prev = _event_chain_problems(index, event, recorded_prev, owner, found)
+        if owner is None and isinstance(event, dict) and _is_uuid(event.get("submission")):
+            owner = event["submission"]
+        problems.extend(_("event %(index)d: %(problem)s") % {"index": index, "problem": problem} for problem in found)
     if expected_length is not None and len(events_with_hashes) != expected_length:
-        problems.append(f"chain has {len(events_with_hashes)} events, the head says {expected_length}")
+        problems.append(
+            _("chain has %(count)d events, the head says %(length)d")
+            % {"count": len(events_with_hashes), "length": expected_length}
+        )
     if expected_head is not None and events_with_hashes:
         last = events_with_hashes[-1]
         if not isinstance(last, dict) or _hex32(last.get("hash")) != expected_head:
-            problems.append("the last event's hash does not match the head")
+            problems.append(_("the last event's hash does not match the head"))
     return ChainVerdict(ok=not problems, problems=problems)
+
+
+def _event_chain_problems(
+    index: int, event: Any, recorded_prev: bytes | None, owner: str | None, problems: list[str]
+) -> bytes | None:
+    """Appends what is wrong with one stored event; returns its recorded hash, the next event's `prev`."""
+    if not isinstance(event, dict):
+        problems.append(_("is not an object"))
+        return None
+    field_problems = _event_problems(event, chain_fields=("prev", "hash"))
+    problems.extend(field_problems)
+    seq = event.get("seq")
+    if _is_int(seq) and seq != index:
+        problems.append(_("seq %(seq)d out of order (expected %(index)d)") % {"seq": seq, "index": index})
+    if _is_uuid(event.get("submission")) and owner is not None and event["submission"] != owner:
+        problems.append(
+            _("belongs to submission %(submission)s, not %(owner)s")
+            % {"submission": event["submission"], "owner": owner}
+        )
+    prev = _hex32(event.get("prev"))
+    current = _hex32(event.get("hash"))
+    if prev is None:
+        problems.append(_("previous hash is not 64 lowercase hex digits"))
+    elif recorded_prev is not None and prev != recorded_prev:
+        if index == 0:
+            problems.append(_("previous hash is not the genesis hash"))
+        else:
+            problems.append(_("previous hash does not match event %(index)d") % {"index": index - 1})
+    if current is None:
+        problems.append(_("hash is not 64 lowercase hex digits"))
+    elif prev is not None and not field_problems and _content_hash(prev, event) != current:
+        problems.append(_("hash does not match its content"))
+    return current
 
 
 # --- keys ---------------------------------------------------------------------------------------
@@ -513,9 +536,9 @@ def load_public_key_pem(pem: str | bytes) -> Ed25519PublicKey:
     try:
         key = serialization.load_pem_public_key(data)
     except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
-        raise ValueError("not a readable PEM public key") from exc
+        raise ValueError(_("not a readable PEM public key")) from exc
     if not isinstance(key, Ed25519PublicKey):
-        raise ValueError(f"a {type(key).__name__}, not an Ed25519 public key")
+        raise ValueError(_("a %(type)s, not an Ed25519 public key") % {"type": type(key).__name__})
     return key
 
 
@@ -597,29 +620,29 @@ def _record_payload(facts: Any, head_hex: str, length: int) -> bytes:
 
 def _facts_problems(facts: Any) -> list[str]:
     if not isinstance(facts, dict):
-        return ["submission: is not an object"]
-    problems = [f"submission: missing '{name}'" for name in REQUIRED_FACTS if name not in facts]
+        return [_("submission: is not an object")]
+    problems = [_("submission: missing '%(name)s'") % {"name": name} for name in REQUIRED_FACTS if name not in facts]
     if "id" in facts and not _is_uuid(facts["id"]):
-        problems.append("submission: id is not a UUID")
+        problems.append(_("submission: id is not a UUID"))
     for name in ("platform", "action"):
         if name in facts and not (isinstance(facts[name], str) and facts[name]):
-            problems.append(f"submission: {name} is not a non-empty string")
+            problems.append(_("submission: %(name)s is not a non-empty string") % {"name": name})
     text, digest = facts.get("text"), facts.get("text_sha256")
     if "text" in facts and not (text is None or isinstance(text, str)):
-        problems.append("submission: text is neither a string nor null")
+        problems.append(_("submission: text is neither a string nor null"))
     if "text_sha256" in facts and _hex32(digest) is None:
-        problems.append("submission: text_sha256 is not 64 lowercase hex digits")
+        problems.append(_("submission: text_sha256 is not 64 lowercase hex digits"))
     elif isinstance(text, str) and isinstance(digest, str):
         try:
             matches = sha256_hex(text) == digest
         except UnicodeEncodeError:
             matches = False
         if not matches:
-            problems.append("submission: the text does not match its SHA-256")
+            problems.append(_("submission: the text does not match its SHA-256"))
     try:
         canonical_json(facts)
     except CanonicalJSONError as exc:
-        problems.append(f"submission: cannot be hashed: {exc}")
+        problems.append(_("submission: cannot be hashed: %(reason)s") % {"reason": exc})
     return problems
 
 
@@ -685,26 +708,37 @@ def verify_record(
 ) -> RecordVerdict:
     """Check an evidence record: its format, facts, chain, signature, and whether this site signed it.
 
-    Never raises for bad input; everything wrong is a plain-English problem.
+    Never raises for bad input; everything wrong is a plain problem, in the active language.
     `ok` only when all checks pass and the key is one of `trusted_public_keys`.
     """
     if isinstance(record, bytes | bytearray | str):
         try:
             record = parse_json(record)
         except ValueError as exc:
-            return RecordVerdict(ok=False, problems=[f"record is not valid evidence JSON: {exc}"])
+            return RecordVerdict(
+                ok=False, problems=[_("record is not valid evidence JSON: %(reason)s") % {"reason": exc}]
+            )
     elif isinstance(record, Mapping):
         try:
             record = json.loads(canonical_json(record))
         except CanonicalJSONError as exc:
-            return RecordVerdict(ok=False, problems=[f"record is not valid evidence JSON: {exc}"])
+            return RecordVerdict(
+                ok=False, problems=[_("record is not valid evidence JSON: %(reason)s") % {"reason": exc}]
+            )
     if not isinstance(record, dict):
-        return RecordVerdict(ok=False, problems=["record is not a JSON object"])
+        return RecordVerdict(ok=False, problems=[_("record is not a JSON object")])
 
-    problems = [f"record: missing '{name}'" for name in RECORD_FIELDS if name not in record]
-    problems += [f"record: unexpected field {str(name)[:40]!r}" for name in record if name not in RECORD_FIELDS]
+    problems = [_("record: missing '%(name)s'") % {"name": name} for name in RECORD_FIELDS if name not in record]
+    problems += [
+        _("record: unexpected field %(name)s") % {"name": repr(str(name)[:40])}
+        for name in record
+        if name not in RECORD_FIELDS
+    ]
     if "format" in record and record["format"] != FORMAT:
-        problems.append(f"record: format is {str(record['format'])[:60]!r}, expected {FORMAT!r}")
+        problems.append(
+            _("record: format is %(found)s, expected %(expected)s")
+            % {"found": repr(str(record["format"])[:60]), "expected": repr(FORMAT)}
+        )
 
     facts = record.get("submission")
     problems += _facts_problems(facts)
@@ -713,14 +747,14 @@ def verify_record(
     head = record.get("head")
     head_hash = head_length = None
     if not isinstance(head, dict) or set(head) != {"hash", "length"}:
-        problems.append("head: is not an object with exactly 'hash' and 'length'")
+        problems.append(_("head: is not an object with exactly 'hash' and 'length'"))
     else:
         head_hash = _hex32(head["hash"])
         head_length = head["length"] if _is_int(head["length"]) and head["length"] >= 0 else None
         if head_hash is None:
-            problems.append("head: hash is not 64 lowercase hex digits")
+            problems.append(_("head: hash is not 64 lowercase hex digits"))
         if head_length is None:
-            problems.append("head: length is not a whole number")
+            problems.append(_("head: length is not a whole number"))
 
     chain_verdict = verify_chain(
         record.get("events"), expected_head=head_hash, expected_length=head_length, submission=facts_id
@@ -731,7 +765,9 @@ def verify_record(
         record, facts, head_hash, head_length, trusted_public_keys, problems
     )
     if signer is not None and not trusted:
-        problems.append(f"signature: made with key {signer}, which is not one of this site's keys")
+        problems.append(
+            _("signature: made with key %(key_id)s, which is not one of this site's keys") % {"key_id": signer}
+        )
 
     events = record.get("events")
     signature = record.get("signature")
@@ -767,38 +803,43 @@ def _check_signature(
     """(signature valid, key trusted, key id of a readable signing key); appends what is wrong."""
     signature = record.get("signature")
     if not isinstance(signature, dict):
-        problems.append("signature: is not an object")
+        problems.append(_("signature: is not an object"))
         return False, False, None
     missing = [name for name in SIGNATURE_FIELDS if name not in signature]
-    problems += [f"signature: missing '{name}'" for name in missing]
+    problems += [_("signature: missing '%(name)s'") % {"name": name} for name in missing]
     problems += [
-        f"signature: unexpected field {str(name)[:40]!r}" for name in signature if name not in SIGNATURE_FIELDS
+        _("signature: unexpected field %(name)s") % {"name": repr(str(name)[:40])}
+        for name in signature
+        if name not in SIGNATURE_FIELDS
     ]
     if missing:
         return False, False, None
     if signature["alg"] != ALG:
-        problems.append(f"signature: algorithm is {str(signature['alg'])[:20]!r}, expected {ALG!r}")
+        problems.append(
+            _("signature: algorithm is %(found)s, expected %(expected)s")
+            % {"found": repr(str(signature["alg"])[:20]), "expected": repr(ALG)}
+        )
     public_pem = signature["public_key"]
     try:
         public_key = load_public_key_pem(public_pem) if isinstance(public_pem, str) else None
     except ValueError as exc:
-        problems.append(f"signature: public key is {exc}")
+        problems.append(_("signature: public key is %(reason)s") % {"reason": exc})
         return False, False, None
     if public_key is None:
-        problems.append("signature: public key is not a string")
+        problems.append(_("signature: public key is not a string"))
         return False, False, None
     # The PEM must be exactly the canonical one, so that its text cannot vary unnoticed.
     if public_key_pem(public_key) != public_pem:
-        problems.append("signature: public key is not in canonical PEM form")
+        problems.append(_("signature: public key is not in canonical PEM form"))
     signer = key_id(public_key)
     if signature["key_id"] != signer:
-        problems.append("signature: key id does not match the public key")
+        problems.append(_("signature: key id does not match the public key"))
     raw = _signature_bytes(signature["value"])
     if raw is None:
-        problems.append("signature: value is not a base64 Ed25519 signature")
+        problems.append(_("signature: value is not a base64 Ed25519 signature"))
         valid = False
     elif head_hash is None or head_length is None or not isinstance(facts, dict):
-        problems.append("signature: cannot be checked without a well-formed head and submission")
+        problems.append(_("signature: cannot be checked without a well-formed head and submission"))
         valid = False
     else:
         try:
@@ -807,7 +848,9 @@ def _check_signature(
         except (InvalidSignature, CanonicalJSONError):
             valid = False
         if not valid:
-            problems.append("signature: does not match the record (changed after signing, or signed with another key)")
+            problems.append(
+                _("signature: does not match the record (changed after signing, or signed with another key)")
+            )
     trusted_key = trusted_public_keys.get(signer)
     trusted = trusted_key is not None and _raw_public(trusted_key) == _raw_public(public_key)
     return valid, trusted, signer

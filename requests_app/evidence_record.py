@@ -546,7 +546,7 @@ def verify_upload(data: bytes | str, trusted: Mapping[str, Ed25519PublicKey] | N
     verdicts = [
         evidence.verify_record(record, keys)
         if isinstance(record, dict)
-        else evidence.RecordVerdict(ok=False, problems=["record is not a JSON object"])
+        else evidence.RecordVerdict(ok=False, problems=[_("record is not a JSON object")])
         for record in found.records
     ]
     return UploadVerdict(found=found, verdicts=verdicts)
