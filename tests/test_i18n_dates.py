@@ -7,10 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.template import Context, Template, TemplateSyntaxError
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from requests_app.templatetags.dates import long_date, short_date
+from tests.test_accounts_factories import PASSWORD
 from tests.test_tracking_support import file, make_guide, make_person, track
+from tests.test_verify_support import filed_request, pdf_text, use_site_key
 
 DAY = datetime.date(2025, 2, 28)
 # A Friday afternoon in Berlin.
@@ -124,3 +127,18 @@ def test_the_same_request_page_in_english_keeps_day_first_dates(client):
     page = client.get(f"/requests/{submission.pk}/", headers={"accept-language": "en"}).content.decode()
     assert "28 February 2025" in page
     assert "You filed it on 31 January 2025 (Europe/Berlin)." in page
+
+
+@pytest.mark.django_db
+def test_the_german_evidence_pdf_writes_dates_the_german_way(client, settings, tmp_path):
+    use_site_key(settings)
+    make_guide()
+    submission = filed_request()
+    assert client.login(username=submission.user.username, password=PASSWORD)
+    response = client.get(reverse("evidence_pdf", args=[submission.pk]), headers={"accept-language": "de"})
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    flat = " ".join(pdf_text(content, tmp_path).split())
+    assert "Freitag, 31. Januar 2025, 14:30:00 (Europe/Berlin, UTC+0100)" in flat
+    assert "31. Januar 2025, 13:30:00 UTC" in flat
+    assert "Eingereicht am 31. Januar 2025 (Europe/Berlin)." in flat
+    assert "2025-01-31" not in flat.replace("2025-01-31T", "")
