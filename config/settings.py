@@ -196,6 +196,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 _first_host = next((host.lstrip(".") for host in ALLOWED_HOSTS if host not in ("*", "")), "127.0.0.1:8000")
 SITE_URL = env.str("SITE_URL", default=f"{'https' if HTTPS else 'http'}://{_first_host}").rstrip("/")
 
+# How long (seconds) a server trusts its last look at the guide content's version before asking the
+# database again (requests_app/content.py): an editor's change shows everywhere within this time.
+GUIDE_VERSION_TTL = env.float("GUIDE_VERSION_TTL", default=5.0)
+
 # Security. Strict CSP with nonces and no third-party origin anywhere.
 SECURE_CSP = {
     "default-src": [CSP.NONE],

@@ -24,3 +24,5 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 # A signing key for this test run only, so every page that signs evidence works in any test;
 # tests of key loading set and clear their own.
 EVIDENCE_SIGNING_KEY = base64.b64encode(secrets.token_bytes(32)).decode()
+# Tests edit content and roll back: every test asks for the guide's version afresh.
+GUIDE_VERSION_TTL = 0

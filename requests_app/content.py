@@ -8,17 +8,22 @@ snapshot, so it can be tested without a database and a page never queries per st
 The snapshot is kept per process and language while the guide does not change. Whether it changed
 is one query, `content_version()`: every edit of guide content, in admin or by `load_guide`, adds a
 history record (django-simple-history), so the newest history date names the version. Being read
-from the database, it is right on every server at once, with no cache to invalidate.
+from the database, it is right on every server at once, with no cache to invalidate; a process
+reads it at most every GUIDE_VERSION_TTL seconds (edits in the same process are seen at once).
 """
 
 from __future__ import annotations
 
 import datetime
 import threading
+import time
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Prefetch, Value
-from django.utils import translation
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Prefetch
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone, translation
 
 from .models import Action, ActionKind, Jurisdiction, LetterTemplate, Platform, PlatformController, Region, Step
 
@@ -134,27 +139,68 @@ CONTENT_MODELS = (Jurisdiction, Region, Platform, PlatformController, Action, St
 
 _snapshots: dict[str, tuple[str, GuideContent]] = {}
 _snapshots_lock = threading.Lock()
+# (when this process last read the version, the version); see `current_version`.
+_last_version: tuple[float, str] = (0.0, "")
 
 
 def content_version() -> str:
     """When the guide content last changed (the newest history record), as an ISO 8601 string.
 
-    One query over the history tables of everything a plan, a request's facts and a letter come from;
-    "" while there is no content.
+    One query: the newest `history_date` (an indexed column) of each history table of everything a
+    plan, a request's facts and a letter come from; "" while there is no content.
     """
-    queries = [
-        model.history.order_by().annotate(one=Value(1)).values("one").annotate(newest=Max("history_date"))
+    quote = connection.ops.quote_name
+    newest = " UNION ALL ".join(
+        f"SELECT MAX({quote('history_date')}) AS newest FROM {quote(model.history.model._meta.db_table)}"  # noqa: S608 (table names from model metadata)
         for model in CONTENT_MODELS
-    ]
-    newest = [row["newest"] for row in queries[0].union(*queries[1:], all=True).order_by() if row["newest"] is not None]
-    return max(newest).astimezone(datetime.UTC).isoformat() if newest else ""
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX(newest) FROM ({newest}) AS versions")  # noqa: S608
+        (value,) = cursor.fetchone()
+    if value is None:
+        return ""
+    if isinstance(value, str):  # SQLite hands back text from a compound query
+        value = datetime.datetime.fromisoformat(value)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value.astimezone(datetime.UTC).isoformat()
+
+
+def current_version() -> str:
+    """The guide's version, read again at most every GUIDE_VERSION_TTL seconds in this process.
+
+    An edit made in this process forgets the last reading at once (`forget_version`, connected to
+    the content models' signals); other processes see it within the TTL.
+    """
+    global _last_version
+    ttl = getattr(settings, "GUIDE_VERSION_TTL", 0)
+    read_at, version = _last_version
+    now = time.monotonic()
+    if version and now - read_at < ttl:
+        return version
+    version = content_version()
+    _last_version = (now, version)
+    return version
+
+
+def forget_version(**kwargs: object) -> None:
+    global _last_version
+    _last_version = (0.0, "")
+    # Also once the edit is committed, so a request that read the old version meanwhile keeps it no longer.
+    transaction.on_commit(lambda: globals().__setitem__("_last_version", (0.0, "")))
+
+
+for _model in CONTENT_MODELS:
+    post_save.connect(forget_version, sender=_model, dispatch_uid=f"guide-version-save-{_model.__name__}")
+    post_delete.connect(forget_version, sender=_model, dispatch_uid=f"guide-version-delete-{_model.__name__}")
+m2m_changed.connect(forget_version, sender=Action.jurisdictions.through, dispatch_uid="guide-version-m2m")
 
 
 def load_content(language: str | None = None) -> GuideContent:
     """The guide for `language` (default: the active one): the kept snapshot while the guide is
-    unchanged (1 query), else a fresh one (9 queries, whatever the size of the guide)."""
+    unchanged (at most 1 query), else a fresh one (9 queries, whatever the size of the guide)."""
     language = (language or translation.get_language() or "en").split("-")[0]
-    version = content_version()
+    version = current_version()
     kept = _snapshots.get(language)
     if version and kept and kept[0] == version:
         return kept[1]

@@ -101,3 +101,30 @@ def test_it_ignores_malformed_form_fields():
     make_letter(action)
     content = load_content("en")
     assert content.actions[0].form_fields == ({"label_en": "A", "value": "x"},)
+
+
+def test_the_version_is_the_newest_history_record():
+    make_meta_guide()
+    step = Step.objects.first()
+    step.title_en = "Newest"
+    step.save()
+    newest = step.history.latest("history_date").history_date
+    assert content_version() == newest.isoformat()
+
+
+def test_with_a_ttl_the_version_is_read_once_then_trusted(settings, django_assert_num_queries):
+    settings.GUIDE_VERSION_TTL = 60
+    make_meta_guide()
+    load_content("en")
+    with django_assert_num_queries(0):
+        load_content("en")
+
+
+def test_an_edit_in_this_process_is_seen_at_once_despite_the_ttl(settings):
+    settings.GUIDE_VERSION_TTL = 60
+    make_meta_guide()
+    load_content("en")
+    step = Step.objects.first()
+    step.title_en = "Changed just now"
+    step.save()
+    assert "Changed just now" in [s.title for a in load_content("en").actions for s in a.steps]
