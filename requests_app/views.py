@@ -275,9 +275,7 @@ def _plan_page(request: HttpRequest) -> PlanPage | None:
     ]
     if request.user.is_authenticated:
         tracked = dict(
-            Submission.objects.for_user(request.user)
-            .filter(escalates__isnull=True)
-            .values_list("plan_item_key", "pk")
+            Submission.objects.for_user(request.user).filter(escalates__isnull=True).values_list("plan_item_key", "pk")
         )
         for group in groups:
             for view in group.items:
