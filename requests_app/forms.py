@@ -13,6 +13,8 @@ from typing import Any
 
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -63,8 +65,45 @@ class WizardForm(forms.Form):
         return dict(self.cleaned_data)
 
 
+class LongSelect(forms.Select):
+    """A select whose options are written in Python rather than by a template each.
+
+    Django renders every option through its own template include (some 20 µs each); the country
+    and state lists have 30 to 50 options, which made that most of the page's time. The markup is
+    the same as Django's: `<optgroup label>` and `<option value selected>`, all escaped.
+    """
+
+    def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        groups = []
+        for group_name, options, _index in widget["optgroups"]:
+            rendered = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                (
+                    (option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])
+                    for option in options
+                ),
+            )
+            groups.append(
+                format_html('<optgroup label="{}">{}</optgroup>', group_name, rendered) if group_name else rendered
+            )
+        attributes = format_html_join(
+            "",
+            ' {}="{}"',
+            (
+                (key, value)
+                for key, value in {"name": widget["name"], **widget["attrs"]}.items()
+                if not isinstance(value, bool)
+            ),
+        )
+        flags = "".join(f" {key}" for key, value in widget["attrs"].items() if value is True)
+        return format_html("<select{}{}>{}</select>", attributes, flags, mark_safe("".join(groups)))  # noqa: S308
+
+
 class WhereForm(WizardForm):
     country = forms.ChoiceField(
+        widget=LongSelect,
         label=_("Where do you live?"),
         help_text=_("Your rights depend on the law where you live."),
         error_messages={
@@ -89,6 +128,7 @@ class WhereForm(WizardForm):
 
 class StateForm(WizardForm):
     us_state = forms.ChoiceField(
+        widget=LongSelect,
         label=_("Which US state do you live in?"),
         help_text=_("Some states have their own privacy law."),
         error_messages={

@@ -31,3 +31,11 @@ def test_it_speaks_german(client):
     response = client.get("/", headers={"accept-language": "de"})
     assert response.status_code == 200
     assert '<html lang="de">' in response.content.decode()
+
+
+def test_its_cached_content_is_kept_per_language(client):
+    english = client.get("/").content.decode()
+    german = client.get("/", headers={"accept-language": "de"}).content.decode()
+    assert "Stop Meta training its AI" in english
+    assert "Stop Meta training its AI" not in german
+    assert "Stop Meta training its AI" in client.get("/").content.decode()
