@@ -34,8 +34,18 @@ def time_zone_choices() -> list[tuple[str, str]]:
     return [("UTC", "UTC"), *((name, name.replace("_", " ")) for name in names)]
 
 
+class HiddenInputWithoutId(forms.HiddenInput):
+    """A hidden input with no id: nothing refers to it, and the request page holds several forms
+    with the same hidden fields (`token`, `route`), whose ids would otherwise repeat."""
+
+    def get_context(self, name: str, value: Any, attrs: dict | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].pop("id", None)
+        return context
+
+
 class TrackingForm(forms.Form):
-    token = forms.CharField(widget=forms.HiddenInput, max_length=32)
+    token = forms.CharField(widget=HiddenInputWithoutId, max_length=32)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("token", tracking.new_token())
@@ -195,7 +205,7 @@ class UpdateForm(TrackingForm):
 class EscalateForm(TrackingForm):
     route = forms.ChoiceField(
         choices=[("complaint", _("Complain to the authority")), ("reminder", _("Remind the company"))],
-        widget=forms.HiddenInput,
+        widget=HiddenInputWithoutId,
         error_messages={"required": _("Select how you want to escalate")},
     )
     authority = forms.ChoiceField(

@@ -72,3 +72,16 @@ def long_date(value: object, variant: str = "") -> object:
 def short_date(value: object, variant: str = "") -> object:
     """The month abbreviated: "28 Feb 2025", "28. Feb. 2025"; variants "time", "no_year"."""
     return _format(value, SHORT_FORMATS, variant)
+
+
+@register.filter
+def machine_datetime(value: object) -> str:
+    """A datetime for a `datetime` attribute, in UTC to the second: "2025-01-31T13:30:00Z".
+
+    (HTML allows at most three digits of a second; Django's "c" format writes six.)"""
+    moment = _as_date(value)
+    if not isinstance(moment, datetime.datetime):
+        return moment.isoformat() if moment else ""
+    if moment.tzinfo is None:
+        return moment.strftime("%Y-%m-%dT%H:%M:%S")
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
