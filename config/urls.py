@@ -24,6 +24,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", accounts.account_overview, name="account_overview"),
     path("account/export.zip", accounts.account_export, name="account_export"),
+    path("account/reminders/", accounts.account_reminders, name="account_reminders"),
     path("account/delete/", accounts.account_delete, name="account_delete"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("requests_app.tracking_urls")),

@@ -14,7 +14,7 @@ import zipfile
 from typing import Any
 
 from .accounts import export_account
-from .models import Attachment, Event, Plan, Submission
+from .models import AccountSettings, Attachment, Event, Plan, Submission
 
 EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
 
@@ -98,6 +98,7 @@ def export_data(user: Any) -> dict[str, Any]:
     data = export_account(user)
     plan = Plan.objects.filter(user=user).first()
     data["plan"] = plan.data if plan else None
+    data["settings"] = {"reminder_emails": AccountSettings.reminders_wanted(user)}
     submissions = list(
         Submission.objects.for_user(user)
         .order_by("created_at", "pk")

@@ -31,7 +31,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from .models import AccountSettings
 
 # Sent on every response that ends a signed-in session: the browser drops its cache, cookies and
 # storage for this site, so nothing of the account stays on a shared device.
@@ -204,8 +206,22 @@ def account_overview(request: HttpRequest) -> TemplateResponse:
         {
             "mfa_enabled": is_mfa_enabled(request.user),
             "session_count": UserSession.objects.filter(user=request.user).count(),
+            "reminder_emails": AccountSettings.reminders_wanted(request.user),
         },
     )
+
+
+@require_POST
+@login_required
+def account_reminders(request: HttpRequest) -> HttpResponseRedirect:
+    """Turn reminder emails on or off (a queued reminder checks again before it is sent)."""
+    wanted = request.POST.get("reminder_emails") == "on"
+    AccountSettings.objects.update_or_create(user=request.user, defaults={"reminder_emails": wanted})
+    if wanted:
+        messages.success(request, _("Reminder emails are on."))
+    else:
+        messages.success(request, _("Reminder emails are off. We will not email you about due dates."))
+    return HttpResponseRedirect(reverse("account_overview") + "#reminders")
 
 
 @require_safe

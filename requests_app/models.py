@@ -577,3 +577,22 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} reminder for {self.submission_id} (due {self.due_on})"
+
+
+class AccountSettings(models.Model):
+    """A person's choices about the site itself: for now, whether it emails them reminders.
+
+    No row means the defaults; one is made the first time the person changes a setting.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_settings")
+    reminder_emails = models.BooleanField(
+        default=True, help_text=_("Email a week and a day before a request's due date, and when it has passed.")
+    )
+
+    def __str__(self) -> str:
+        return f"Settings {self.pk}"
+
+    @classmethod
+    def reminders_wanted(cls, user) -> bool:
+        return not cls.objects.filter(user=user, reminder_emails=False).exists()

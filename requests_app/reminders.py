@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from . import deadlines, letters, tracking
-from .models import Reminder, ReminderKind, Submission, SubmissionStatus
+from .models import AccountSettings, Reminder, ReminderKind, Submission, SubmissionStatus
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +81,7 @@ def due_reminders(now: datetime.datetime | None = None) -> Iterator[DueReminder]
         Submission.objects.filter(status__in=REMINDED_STATUSES)
         .filter(Q(extended=False, due_on__range=(low, high)) | Q(extended=True, extended_due_on__range=(low, high)))
         .exclude(user__email="")
+        .exclude(user__account_settings__reminder_emails=False)
         .prefetch_related("reminders")
         .order_by("pk")
     )
@@ -125,9 +126,14 @@ def enqueue_due_reminders(now: datetime.datetime | None = None) -> int:
 
 
 def still_due(reminder: Reminder) -> bool:
-    """Whether the reminder still says something true: unanswered, and the due date unchanged."""
+    """Whether the reminder still says something true (unanswered, the due date unchanged) and is
+    still wanted (the person may have turned reminders off since it was queued)."""
     submission = reminder.submission
-    return submission.status in REMINDED_STATUSES and submission.current_due_on == reminder.due_on
+    return (
+        submission.status in REMINDED_STATUSES
+        and submission.current_due_on == reminder.due_on
+        and AccountSettings.reminders_wanted(submission.user_id)
+    )
 
 
 def _templates(part: str, language: str) -> list[str]:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from requests_app import reminders
-from requests_app.models import Reminder, ReminderKind, Submission
+from requests_app.models import AccountSettings, Reminder, ReminderKind, Submission
 from tests.test_accounts_factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -365,3 +365,53 @@ def test_no_task_is_queued_when_recording_the_reminder_fails(database_queue):
         run()
     assert not Reminder.objects.exists()
     assert not DBTaskResult.objects.exists()
+
+
+# --- turning reminders off -------------------------------------------------------------------------
+
+
+def test_it_sends_nothing_to_a_person_who_turned_reminders_off():
+    person = make_user("quiet@example.org")
+    AccountSettings.objects.create(user=person, reminder_emails=False)
+    make_submission(due_in=1, user=person)
+    make_submission(due_in=1)
+
+    assert run() == 1
+    assert [message.to for message in mail.outbox] == [["person-1@example.org"]]
+
+
+def test_a_queued_reminder_is_not_sent_after_reminders_were_turned_off():
+    reminder = _recorded()
+    AccountSettings.objects.create(user=reminder.submission.user, reminder_emails=False)
+
+    assert reminders.send_reminder.call(reminder.pk) is False
+    assert mail.outbox == []
+
+
+def test_reminders_can_be_turned_off_and_on_from_the_account_page(client):
+    person = make_user("anna@example.org")
+    client.force_login(person)
+    checkbox = 'id="id_reminder_emails" aria-describedby="id_reminder_emails_hint"'
+    assert f"{checkbox} checked>" in client.get("/account/").content.decode()
+
+    response = client.post("/account/reminders/", {})
+    assert response.status_code == 302
+    assert AccountSettings.reminders_wanted(person) is False
+    assert f"{checkbox}>" in client.get("/account/").content.decode()
+
+    client.post("/account/reminders/", {"reminder_emails": "on"})
+    assert AccountSettings.reminders_wanted(person) is True
+
+
+def test_only_the_signed_in_person_changes_their_own_setting(client):
+    anna, ben = make_user("anna@example.org"), make_user("ben@example.org")
+    client.force_login(ben)
+    client.post("/account/reminders/", {})
+    assert AccountSettings.reminders_wanted(anna) is True
+    assert AccountSettings.reminders_wanted(ben) is False
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    response = client.post("/account/reminders/", {})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
