@@ -303,7 +303,23 @@ def _check_length(length: int) -> None:
 
 
 def _text_length(value: Any) -> int:
-    return len(value) if isinstance(value, str | list | tuple) else 0
+    """About how long `value` is as text, nested lists and dicts included, counted only until it passes
+    the cap: `["x" * 50000] * 50000` is a short list of a long text, and printing it is 2.5 GB."""
+    total = 0
+    pending = [value]
+    while pending and total <= MAX_OUTPUT_CHARS:
+        item = pending.pop()
+        if isinstance(item, str):
+            total += len(item)
+        elif isinstance(item, list | tuple):
+            total += 2 * len(item)
+            pending.extend(item[: MAX_OUTPUT_CHARS - total + 1])
+        elif isinstance(item, dict):
+            total += 4 * len(item)
+            pending.extend(list(item.items())[: MAX_OUTPUT_CHARS - total + 1])
+        else:
+            total += 1
+    return total
 
 
 class _LetterUndefined(StrictUndefined):
@@ -451,6 +467,7 @@ _EMIT, _CONCAT, _LOOP = "guard:emit", "guard:concat", "guard:loop"
 def _emit(context: Context, values: list[Any], line: int) -> str:
     """One `{{ ... }}`/text output: counted against the budget before it is joined."""
     budget = _budget.get()
+    _check_length(sum(_text_length(value) for value in values))
     texts = [str(value) for value in values]
     if budget is not None:
         budget.line = line
@@ -461,6 +478,7 @@ def _emit(context: Context, values: list[Any], line: int) -> str:
 @pass_context
 def _concat(context: Context, values: list[Any], line: int) -> str:
     """The `~` operator, refusing a result over the size cap before building it."""
+    _check_length(sum(_text_length(value) for value in values))
     texts = [str(value) for value in values]
     _check_length(sum(len(text) for text in texts))
     return "".join(texts)
@@ -562,9 +580,9 @@ class _LetterEnvironment(ImmutableSandboxedEnvironment):
                 raise _Refused("the power operator '**' with numbers this large")
         elif operator == "*":
             if isinstance(left, str | list | tuple) and isinstance(right, int):
-                _check_length(len(left) * right)
+                _check_length(_text_length(left) * right)
             elif isinstance(right, str | list | tuple) and isinstance(left, int):
-                _check_length(len(right) * left)
+                _check_length(_text_length(right) * left)
             elif (
                 isinstance(left, int)
                 and isinstance(right, int)
@@ -672,7 +690,8 @@ def _render(source: str, context: dict, field: str) -> str:
     except RecursionError as error:
         line = _template_line(error) or budget.line
         raise LetterError("the template calls itself too deeply", line, field) from None
-    except (TemplateError, ArithmeticError, TypeError, ValueError, LookupError) as error:
+    except (TemplateError, ArithmeticError, TypeError, ValueError, LookupError, AssertionError) as error:
+        # AssertionError: some of Jinja's filters assert their arguments (`truncate(1, end="xyz")`).
         raise LetterError(f"cannot compute this: {error}", _template_line(error), field) from None
     finally:
         _budget.reset(token)

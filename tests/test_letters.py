@@ -198,6 +198,8 @@ ESCAPES = {
     "{{ person.update({'name': 'x'}) }}": "access to 'update'",
     "{{ range.__call__ }}": "access to '__call__'",
     "{{ '%999999999s' % 1 }}": "text formatting with '%'",
+    "{{ ''['format'] }}": "access to 'format'",
+    "{{ ''.__getattribute__('format') }}": "access to '__getattribute__'",
     "{{ self }}": "'self'",
     "{{ self._TemplateReference__context }}": "'self'",
 }
@@ -283,6 +285,12 @@ BOMBS = {
     "{% for i in range(1000) %}{% for j in range(1000) %}{{ person.name }}{% endfor %}{% endfor %}": (
         "Line 1: the letter is longer than 50,000 characters"
     ),
+    # A short list of long texts: its length says nothing of its size as text.
+    '{{ ["x" * 50000] * 50000 }}': "Line 1: the text would be longer than 50,000 characters",
+    '{% set a = ["x" * 40000] %}{{ a ~ "" }}{{ a ~ a }}': "Line 1: the text would be longer than 50,000 characters",
+    '{% set a = ["x" * 30000] %}{{ (a + a)|wordcount }}': "Line 1: the text would be longer than 50,000 characters",
+    '{{ ([["x" * 50000] * 50000] * 50000)|wordcount }}': "Line 1: the text would be longer than 50,000 characters",
+    '{% set a = {"k": "x" * 40000} %}{{ a }}{{ a }}': "Line 1: the letter is longer than 50,000 characters",
 }
 
 
@@ -427,3 +435,8 @@ def test_it_caches_compiled_templates_without_sharing_state():
 
     assert render_letter("s", body, context(name="One")).body == "One"
     assert render_letter("s", body, context(name="Two")).body == "Two"
+
+
+def test_a_filter_that_asserts_its_arguments_gives_a_message_not_a_crash():
+    error = body_error('{{ "a"|truncate(1, end="xyz") }}')
+    assert str(error).startswith("Line 1: cannot compute this")
