@@ -20,11 +20,10 @@ files, only Flate-compressed or plain embedded streams), and `verify_upload` che
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime
 import functools
-import io
 import os
-import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,16 +38,19 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import evidence, tracking
+from . import evidence, pdf_attachment, tracking
 from .models import Attachment, Event, EventType, StatusChange, Submission
 
 PACK_FORMAT = "opt-out-guide/evidence-pack/v1"
-RECORD_FILENAME = "evidence.json"
-PACK_FILENAME = "evidence-pack.json"
+RECORD_FILENAME = pdf_attachment.RECORD_FILENAME
+PACK_FILENAME = pdf_attachment.PACK_FILENAME
 # An upload to /verify/ is refused above this size, before it is parsed.
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # The embedded JSON is decompressed at most this far (a record is text and hashes, never images).
 MAX_JSON_BYTES = evidence.MAX_RECORD_BYTES
+# A person's pack holds one record per request they track; checking one costs a few milliseconds.
+MAX_PACK_RECORDS = 500
+MAX_PROBLEMS_SHOWN = 20
 
 
 # --- the signing key ----------------------------------------------------------------------------
@@ -443,55 +445,31 @@ class Found:
     records: list[Any]
 
 
-def _embedded_bytes(stream: Any) -> bytes:
-    """An embedded file's content, decompressed no further than MAX_JSON_BYTES."""
-    import pikepdf
-
-    filters = stream.get("/Filter")
-    if isinstance(filters, pikepdf.Array):
-        filters = list(filters)
-        filters = filters[0] if len(filters) == 1 else filters
-    raw = stream.read_raw_bytes()
-    if filters is None:
-        content = raw
-    elif filters == pikepdf.Name.FlateDecode and stream.get("/DecodeParms") is None:
-        inflater = zlib.decompressobj()
-        try:
-            content = inflater.decompress(raw, MAX_JSON_BYTES + 1)
-        except zlib.error as exc:
-            raise UnreadableUpload(_("The evidence record inside this PDF is damaged.")) from exc
-    else:
-        raise UnreadableUpload(_("The evidence record inside this PDF is stored in a way this site never uses."))
-    if len(content) > MAX_JSON_BYTES:
-        raise UnreadableUpload(_("The evidence record inside this PDF is too large to be one of ours."))
-    return content
-
-
 def _records_from_pdf(data: bytes) -> Found:
-    import pikepdf
-
-    try:
-        # No recovery: a damaged file is reported, not silently reconstructed. Everything read
-        # from the document happens inside this block, while pikepdf still holds it.
-        with pikepdf.open(io.BytesIO(data), attempt_recovery=False) as document:
-            names = set(document.attachments.keys())
-            name = RECORD_FILENAME if RECORD_FILENAME in names else PACK_FILENAME if PACK_FILENAME in names else None
-            if name is None:
-                raise UnreadableUpload(
-                    _(
-                        "This PDF holds no evidence record (no %(name)s inside it). It was not made by "
-                        "Opt-Out Guide, or the record was removed from it."
-                    )
-                    % {"name": RECORD_FILENAME}
-                )
-            content = _embedded_bytes(document.attachments[name].obj["/EF"]["/F"])
-    except UnreadableUpload:
-        raise
-    except Exception as exc:  # qpdf reports a damaged file in many ways; each means the same here.
+    extracted = pdf_attachment.extract(data, MAX_JSON_BYTES)
+    if extracted.status == pdf_attachment.NO_RECORD:
         raise UnreadableUpload(
-            _("This file cannot be read as a PDF: it is damaged, cut short or edited in a way that broke it.")
-        ) from exc
-    found = _records_from_json(content)
+            _(
+                "This PDF holds no evidence record (no %(name)s inside it). It was not made by "
+                "Opt-Out Guide, or the record was removed from it."
+            )
+            % {"name": RECORD_FILENAME}
+        )
+    messages = {
+        pdf_attachment.DAMAGED_RECORD: _("The evidence record inside this PDF is damaged."),
+        pdf_attachment.FOREIGN_ENCODING: _(
+            "The evidence record inside this PDF is stored in a way this site never uses."
+        ),
+        pdf_attachment.RECORD_TOO_LARGE: _("The evidence record inside this PDF is too large to be one of ours."),
+    }
+    if extracted.status != "ok":
+        raise UnreadableUpload(
+            messages.get(
+                extracted.status,
+                _("This file cannot be read as a PDF: it is damaged, cut short or edited in a way that broke it."),
+            )
+        )
+    found = _records_from_json(extracted.content)
     return Found(kind=found.kind, source="pdf", records=found.records)
 
 
@@ -504,6 +482,11 @@ def _records_from_json(data: bytes | str) -> Found:
         records = parsed.get("records")
         if set(parsed) != {"format", "records"} or not isinstance(records, list) or not records:
             raise UnreadableUpload(_("This evidence pack is malformed: it must hold a non-empty list of records."))
+        if len(records) > MAX_PACK_RECORDS:
+            raise UnreadableUpload(
+                _("This evidence pack holds %(count)s records; packs of this site hold at most %(max)s.")
+                % {"count": len(records), "max": MAX_PACK_RECORDS}
+            )
         return Found(kind="pack", source="json", records=records)
     return Found(kind="record", source="json", records=[parsed])
 
@@ -544,9 +527,18 @@ def verify_upload(data: bytes | str, trusted: Mapping[str, Ed25519PublicKey] | N
     found = read_upload(data)
     keys = trusted if trusted is not None else trusted_public_keys()
     verdicts = [
-        evidence.verify_record(record, keys)
+        _shorten(evidence.verify_record(record, keys))
         if isinstance(record, dict)
         else evidence.RecordVerdict(ok=False, problems=[_("record is not a JSON object")])
         for record in found.records
     ]
     return UploadVerdict(found=found, verdicts=verdicts)
+
+
+def _shorten(verdict: evidence.RecordVerdict) -> evidence.RecordVerdict:
+    """At most MAX_PROBLEMS_SHOWN problems a record: a forged record can have one for every event."""
+    if len(verdict.problems) <= MAX_PROBLEMS_SHOWN:
+        return verdict
+    more = len(verdict.problems) - MAX_PROBLEMS_SHOWN
+    problems = [*verdict.problems[:MAX_PROBLEMS_SHOWN], _("… and %(count)s more problems.") % {"count": more}]
+    return dataclasses.replace(verdict, problems=problems)

@@ -1,0 +1,57 @@
+"""/verify/ is public: an upload built to exhaust the server gets a verdict, and the server stays up."""
+
+from __future__ import annotations
+
+import io
+import json
+import resource
+import time
+
+import pikepdf
+import pytest
+
+from requests_app import evidence_record, pdf_attachment
+
+
+def object_stream_bomb(size: int) -> bytes:
+    """A small, valid PDF whose compressed object stream unpacks to `size` bytes, with an evidence.json."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.Root.Big = pdf.make_indirect(pikepdf.Dictionary(Pad=pikepdf.String(b"\0" * size)))
+    pdf.attachments["evidence.json"] = pikepdf.AttachedFileSpec(pdf, b'{"format": "x"}', filename="evidence.json")
+    out = io.BytesIO()
+    pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate, compress_streams=True)
+    return out.getvalue()
+
+
+def test_a_pdf_that_unpacks_to_gigabytes_is_refused_by_a_limited_child(monkeypatch):
+    bomb = object_stream_bomb(300_000_000)
+    assert len(bomb) < 1_000_000
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    monkeypatch.setattr(pdf_attachment, "MEMORY_LIMIT_BYTES", 400 * 1024 * 1024)
+    with pytest.raises(evidence_record.UnreadableUpload, match="cannot be read as a PDF"):
+        evidence_record.read_upload(bomb)
+    # The parsing happened in the child: this process did not grow by the bomb's size.
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200 * 1024  # KiB
+
+
+def test_the_same_pdf_small_enough_is_read():
+    found = pdf_attachment.extract(object_stream_bomb(1000), evidence_record.MAX_JSON_BYTES)
+    assert (found.status, found.name, found.content) == ("ok", "evidence.json", b'{"format": "x"}')
+
+
+def test_a_pack_with_too_many_records_is_refused_before_checking_them():
+    pack = json.dumps({"format": evidence_record.PACK_FORMAT, "records": [{}] * 100_000})
+    started = time.monotonic()
+    with pytest.raises(evidence_record.UnreadableUpload, match="at most 500"):
+        evidence_record.verify_upload(pack)
+    assert time.monotonic() - started < 2
+
+
+def test_a_record_lists_at_most_twenty_problems():
+    events = [{"seq": n, "type": "bogus", "at": "x", "data": {}, "prev": "0", "hash": "0"} for n in range(200)]
+    record = {"format": "opt-out-guide/evidence/v1", "submission": {}, "events": events, "head": {}, "signature": {}}
+    [verdict] = evidence_record.verify_upload(json.dumps(record)).verdicts
+    assert not verdict.ok
+    assert len(verdict.problems) == 21
+    assert verdict.problems[-1].startswith("… and ")
