@@ -285,8 +285,10 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
-    # Not an account action, but the same mechanism: /verify/ parses PDFs of up to 20 MB for anyone.
+    # Not account actions, but the same mechanism (requests_app/throttle.py): /verify/ parses PDFs of
+    # up to 20 MB for anyone, and each PDF download or export renders one.
     "verify_evidence": "30/m/ip",
+    "render_pdf": "30/m/ip",
 }
 # Behind a load balancer, the client address is the last one the trusted proxies appended.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int(

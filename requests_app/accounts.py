@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from .models import AccountSettings
+from .throttle import RENDER_PDF, throttle
 
 # Sent on every response that ends a signed-in session: the browser drops its cache, cookies and
 # storage for this site, so nothing of the account stays on a shared device.
@@ -226,6 +227,7 @@ def account_reminders(request: HttpRequest) -> HttpResponseRedirect:
 
 @require_safe
 @login_required
+@throttle(RENDER_PDF)
 def account_export(request: HttpRequest) -> HttpResponse:
     """Everything the account holds: a zip of the data as JSON, the uploaded files and the evidence PDF."""
     from .account_export import export_archive  # account_export imports this module

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
@@ -26,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 from . import evidence, evidence_record
 from .evidence_forms import InMemoryUploadHandler, VerifyForm
 from .models import Submission
+from .throttle import RENDER_PDF, VERIFY_EVIDENCE, throttle
 
 READ_ONLY = ("GET", "HEAD")
 
@@ -51,6 +51,7 @@ def _urls(request: HttpRequest) -> dict[str, str]:
 
 
 @login_required
+@throttle(RENDER_PDF)
 @require_http_methods(["GET", "HEAD", "POST"])
 def evidence_pdf(request: HttpRequest, submission_id: UUID) -> HttpResponse:
     """One request's evidence PDF (PDF/A-3b with its signed record embedded as evidence.json).
@@ -67,6 +68,7 @@ def evidence_pdf(request: HttpRequest, submission_id: UUID) -> HttpResponse:
 
 
 @login_required
+@throttle(RENDER_PDF)
 @require_http_methods(["GET", "HEAD", "POST"])
 def evidence_pack_pdf(request: HttpRequest) -> HttpResponseBase:
     """Every request of the person in one PDF, each with its own record (evidence-pack.json inside)."""
@@ -119,14 +121,12 @@ def _declared_length(request: HttpRequest) -> int:
 # forge. Exempt from CSRF so the size check below runs before anything reads the body (the CSRF
 # check would parse the whole upload first to find its token).
 @csrf_exempt
+@throttle(VERIFY_EVIDENCE, methods=("POST",))
 @require_http_methods(["GET", "HEAD", "POST"])
 def verify(request: HttpRequest) -> TemplateResponse:
     """Anyone checks an evidence PDF or record: valid (and what it proves), or exactly what fails."""
     if request.method != "POST":
         return _verify_page(request, VerifyForm())
-    # Parsing an upload costs CPU: slow down one address sending many (before reading any body).
-    if limited := ratelimit.consume_or_429(request, action="verify_evidence"):
-        return limited
     too_large = _("The file is larger than %(mb)d MB, so it cannot be an evidence PDF of ours.") % {
         "mb": evidence_record.MAX_UPLOAD_BYTES // (1024 * 1024)
     }

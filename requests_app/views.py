@@ -28,6 +28,7 @@ from .markup import render_markdown
 from .models import FilingMethod, Submission
 from .pdf import render_pdf
 from .planning import Answers, Plan, PlanItem, build_plan
+from .throttle import RENDER_PDF, throttle
 
 
 @require_safe
@@ -315,6 +316,7 @@ def plan_progress(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @never_cache
+@throttle(RENDER_PDF)
 def plan_pdf(request: HttpRequest) -> HttpResponse:
     page = _plan_page(request)
     if page is None:

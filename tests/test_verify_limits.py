@@ -55,3 +55,23 @@ def test_a_record_lists_at_most_twenty_problems():
     assert not verdict.ok
     assert len(verdict.problems) == 21
     assert verdict.problems[-1].startswith("… and ")
+
+
+@pytest.mark.django_db
+def test_pdf_downloads_from_one_address_are_slowed(client):
+    from requests_app import plan_session
+    from tests.factories import make_meta_guide
+    from tests.test_tracking_support import GERMAN_PLAN
+
+    make_meta_guide()
+    session = client.session
+    session[plan_session.SESSION_KEY] = GERMAN_PLAN
+    session.save()
+    # Use up the limit without rendering thirty PDFs.
+    from allauth.core.internal import ratelimit
+
+    request = client.get("/").wsgi_request
+    for _ in range(30):
+        assert ratelimit.consume(request, app="allauth.account", action="render_pdf", limit_get=True)
+    assert client.get("/plan.pdf").status_code == 429
+    assert client.get("/plan/").status_code == 200
