@@ -33,6 +33,11 @@ from .models import AccountSettings, Reminder, ReminderKind, Submission, Submiss
 
 logger = logging.getLogger(__name__)
 
+
+class ReminderNotSent(Exception):  # noqa: N818 (it reads as what happened)
+    """Sending failed; says how, never to whom."""
+
+
 # Days left until the due date (negative once it passed) in which each reminder may go. The windows
 # are disjoint, and wider than one day so that a day the command did not run still gets its email
 # on the next run; outside them nothing is sent (no week-before email three days before it passes
@@ -183,7 +188,12 @@ def send_reminder(reminder_id: int) -> bool:
             return False
         if not still_due(reminder):
             return False
-        reminder_message(reminder).send()
+        try:
+            reminder_message(reminder).send()
+        except Exception as error:
+            # Mail errors name the recipient (SMTPRecipientsRefused holds the address), and the task's
+            # traceback is logged and kept in the task table: fail with the error's kind only.
+            raise ReminderNotSent(f"{type(error).__name__} while sending reminder {reminder.pk}") from None
         reminder.sent_at = timezone.now()
         reminder.save(update_fields=["sent_at"])
     logger.info("Sent the %s reminder %s", reminder.kind, reminder.pk)

@@ -275,12 +275,29 @@ def test_the_task_leaves_the_reminder_unsent_when_sending_fails():
 
     with (
         mock.patch("django.core.mail.EmailMessage.send", side_effect=OSError("mail server down")),
-        pytest.raises(OSError, match="mail server down"),
+        pytest.raises(reminders.ReminderNotSent, match="OSError"),
     ):
         reminders.send_reminder.call(reminder.pk)
 
     reminder.refresh_from_db()
     assert reminder.sent_at is None
+
+
+def test_a_failed_send_names_no_recipient_in_what_is_logged_or_kept(caplog):
+    """SMTPRecipientsRefused carries the address; the worker logs and stores the task's traceback."""
+    import smtplib
+    import traceback
+
+    reminder = _recorded()
+    refused = smtplib.SMTPRecipientsRefused({reminder.submission.user.email: (550, b"no such user")})
+    with (
+        mock.patch("django.core.mail.EmailMessage.send", side_effect=refused),
+        pytest.raises(reminders.ReminderNotSent) as failure,
+    ):
+        reminders.send_reminder.call(reminder.pk)
+    kept = "".join(traceback.format_exception(failure.value))
+    assert reminder.submission.user.email not in kept
+    assert reminder.submission.user.email not in caplog.text
 
 
 def test_a_later_run_retries_a_reminder_that_failed_to_send():
