@@ -43,8 +43,10 @@ var:
 migrate: install var
 	DEBUG=true $(PY) manage.py migrate --no-input
 
+# Loads the shipped guide into a new database only: a second run keeps what editors changed.
+# To take the shipped guide's newer version on purpose: DEBUG=true .venv/bin/python manage.py load_guide
 guide: migrate
-	DEBUG=true $(PY) manage.py load_guide
+	DEBUG=true $(PY) manage.py load_guide --if-empty
 
 run: guide
 	@echo ""

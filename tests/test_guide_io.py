@@ -190,3 +190,22 @@ def test_it_leaves_the_database_as_it_was_when_a_later_file_is_bad(guide):
     _assert_refused(guide, "complaint-ico.yaml", "kind")
     # The valid change to regions.yaml, loaded before the bad action, was rolled back too.
     assert Region.objects.get(slug="austria").name_de == "Österreich"
+
+
+def test_if_empty_loads_into_an_empty_database():
+    out = StringIO()
+    call_command("load_guide", "--if-empty", stdout=out)
+    assert Action.objects.filter(slug="object-ai-instagram").exists()
+    assert "created" in out.getvalue()
+
+
+def test_if_empty_keeps_what_editors_changed():
+    call_command("load_guide", stdout=StringIO())
+    step = Step.objects.order_by("pk").first()
+    step.title_en = "An editor's better title"
+    step.save()
+    out = StringIO()
+    call_command("load_guide", "--if-empty", stdout=out)
+    assert "nothing loaded" in out.getvalue()
+    step.refresh_from_db()
+    assert step.title_en == "An editor's better title"
