@@ -140,7 +140,7 @@ def test_it_links_both_objection_forms_exactly():
         assert action.kind == "request"
         assert action.per_account is True
         assert action.audience == "account"
-        assert action.legal_basis_en == "Art. 21(1) GDPR"
+        assert action.legal_basis_en == "Art. 21(1) GDPR (in the UK, Art. 21(1) UK GDPR)"
         assert set(action.jurisdictions.values_list("slug", flat=True)) == {"gdpr", "uk-gdpr"}
         assert [f["value"] for f in action.form_fields] == [
             "{{ person.country }}",
@@ -298,3 +298,10 @@ def test_a_jurisdiction_with_a_rule_deadlines_cannot_apply_is_refused():
         jurisdiction.full_clean()
     jurisdiction.holiday_calendar = "GB-SCT"
     jurisdiction.full_clean()
+
+
+def test_the_whatsapp_letters_name_no_unverified_controller():
+    """The EU controller of WhatsApp is unverified (GUIDE_FACTS.md): it stays out of the letter text."""
+    for template in LetterTemplate.objects.filter(action__slug="rights-whatsapp"):
+        assert "controller" not in template.body
+        assert "controller" not in template.subject
