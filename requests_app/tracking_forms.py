@@ -50,6 +50,10 @@ class TrackingForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("token", tracking.new_token())
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            # A `maxlength` attribute makes browsers cut pasted text silently; the server refuses
+            # over-long text with a message stating the limit instead (as the wizard does).
+            field.widget.attrs.pop("maxlength", None)
 
     def clean_token(self) -> str:
         token = self.cleaned_data["token"]

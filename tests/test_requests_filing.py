@@ -150,3 +150,21 @@ def test_get_redirects_to_the_request_page(client, guide):
     client.force_login(user)
     response = client.get(f"/requests/{submission.pk}/filing/")
     assert response["Location"] == f"/requests/{submission.pk}/"
+
+
+def test_long_pasted_text_is_refused_with_its_limit_never_cut_by_the_browser(client):
+    from requests_app.tracking_forms import TEXT_MAX
+
+    make_guide()
+    user = make_person()
+    submission = track(user)
+    client.force_login(user)
+    page = client.get(f"/requests/{submission.pk}/").content.decode()
+    assert "maxlength" not in page
+    response = client.post(
+        f"/requests/{submission.pk}/filing/",
+        {"filed_at": "2025-01-31T14:30", "timezone": "Europe/Berlin", "confirmation_text": "x" * (TEXT_MAX + 1)},
+    )
+    assert response.status_code == 400
+    assert f"{TEXT_MAX:,}".replace(",", "") in response.content.decode().replace(",", "")
+    assert "x" * (TEXT_MAX + 1) in response.content.decode()  # what was typed is kept
