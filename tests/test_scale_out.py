@@ -79,8 +79,12 @@ def _redis_reachable() -> bool:
 
 
 def _manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True, capture_output=True, timeout=300
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=False, capture_output=True, timeout=300
+    )
+    # Say why a command failed: its output is the only clue to an order or environment problem.
+    assert result.returncode == 0, (
+        f"manage.py {' '.join(args)} failed:\n{result.stdout.decode()[-2000:]}\n{result.stderr.decode()[-4000:]}"
     )
 
 
