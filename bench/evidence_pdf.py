@@ -135,7 +135,7 @@ def _history(submission, *, events: int, screenshots: int) -> None:
         append_event(
             submission=submission,
             event_type="letter_frozen",
-            data={"letter_sha256": sha(submission.letter_body)},
+            data={"letter_hmac": sha(submission.letter_body)},
             at=at,
         )
         append_event(
@@ -160,7 +160,7 @@ def _history(submission, *, events: int, screenshots: int) -> None:
             append_event(
                 submission=submission,
                 event_type="attachment_added",
-                data={"attachment": str(item.pk), "attachment_sha256": item.sha256},
+                data={"attachment": str(item.pk), "attachment_hmac": item.sha256},
                 at=at,
             )
             written += 1
@@ -177,7 +177,7 @@ def _history(submission, *, events: int, screenshots: int) -> None:
             append_event(
                 submission=submission,
                 event_type="reply_recorded",
-                data={"reply_sha256": sha(change.reply_text), "status_change": change.pk},
+                data={"reply_hmac": sha(change.reply_text), "status_change": change.pk},
                 at=at + datetime.timedelta(days=day),
             )
             written += 1

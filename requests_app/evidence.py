@@ -2,8 +2,8 @@
 
 Each event of a submission is hashed together with the hash of the event
 before it, `hash = SHA-256(0x00 || prev_hash || canonical JSON of the event)`,
-starting from 32 zero bytes. Events hold facts and hashes (`letter_sha256`,
-`attachment_sha256`), never personal text, so deleting personal content
+starting from 32 zero bytes. Events hold facts and keyed digests (`letter_hmac`,
+`attachment_hmac`), never personal text, so deleting personal content
 later does not break verification.
 
 The evidence record (embedded in the evidence PDF as `evidence.json`, checked
@@ -22,6 +22,7 @@ import binascii
 import contextlib
 import datetime
 import hashlib
+import hmac
 import json
 import os
 import re
@@ -203,6 +204,15 @@ def _bounded_int(text: str) -> int:
     if len(text.lstrip("-")) > 16 or abs(int(text)) > MAX_SAFE_INTEGER:
         raise ValueError(_("number %(number)s is too large") % {"number": text[:20]})
     return int(text)
+
+
+def keyed_digest(key: str, text: str) -> str:
+    """HMAC-SHA256 of `text` under a submission's evidence key, as hex.
+
+    Events outlive the submission (and its key): a plain hash of a short reference or a letter could
+    be matched to a guess for ever; a keyed one only by whoever holds the key (the person's record).
+    """
+    return hmac.new(bytes.fromhex(key), text.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def sha256_hex(data: bytes | str) -> str:

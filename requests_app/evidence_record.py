@@ -123,9 +123,11 @@ def facts_for(
 ) -> dict[str, Any]:
     """What the record states about a submission; all of it is signed.
 
-    `text` is the letter body exactly as stored (its SHA-256 is the `letter_sha256` of the chain's
-    `letter_frozen` event once filed); `filed_at` is UTC and `filed_at_local` the same moment
-    where the person was, with `timezone` naming the zone.
+    `text` is the letter body exactly as stored; `evidence_key` keys the digests the chain's events
+    hold (`letter_hmac` of the `letter_frozen` event is HMAC-SHA256(evidence_key, text)), so the
+    holder of this record can match its texts to the chain, and nobody without it can.
+    `filed_at` is UTC and `filed_at_local` the same moment where the person was, with `timezone`
+    naming the zone.
     """
     filed_event = next((event for event in events if event.type == EventType.FILED), None)
     filed_local = submission.filed_at.astimezone(person_zone(submission)) if submission.filed_at else None
@@ -146,6 +148,7 @@ def facts_for(
         "language": submission.language,
         "subject": submission.letter_subject,
         "text": submission.letter_body,
+        "evidence_key": submission.evidence_key,
         "form_fields": [
             {"label": str(item.get("label", "")), "value": str(item.get("value", ""))}
             for item in submission.form_fields or []

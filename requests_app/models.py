@@ -12,6 +12,7 @@ this package and never in these tables, so editors never see it.
 from __future__ import annotations
 
 import datetime
+import secrets
 import uuid
 
 from django.conf import settings
@@ -360,6 +361,10 @@ class SubmissionStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+def new_evidence_key() -> str:
+    return secrets.token_hex(32)
+
+
 # Statuses after which the company has answered: no deadline is running.
 ANSWERED_STATUSES = frozenset({SubmissionStatus.GRANTED, SubmissionStatus.REFUSED, SubmissionStatus.WITHDRAWN})
 
@@ -406,6 +411,9 @@ class Submission(models.Model):
     content_version = models.CharField(max_length=64, blank=True)
     language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
     person_name = models.TextField(blank=True, help_text=_("The name the letter was written with, as given."))
+    # Keys the digests of personal text in this submission's evidence events (evidence.keyed_digest).
+    # Deleted with the submission, so the events left behind can no longer be matched to a guess.
+    evidence_key = models.CharField(max_length=64, default=new_evidence_key, editable=False)
     account = models.CharField(max_length=300, blank=True)
     # The letter exactly as filed: frozen when filed.
     letter_subject = models.CharField(max_length=300, blank=True)

@@ -120,8 +120,8 @@ def append_event(
     )
 
 
-def _sha(text: str) -> str:
-    return evidence.sha256_hex(text)
+def _digest(submission: Submission, text: str) -> str:
+    return evidence.keyed_digest(submission.evidence_key, text)
 
 
 def _token_used(submission: Submission, token: str) -> bool:
@@ -390,9 +390,9 @@ def record_filing(
         submission=submission,
         event_type=EventType.LETTER_FROZEN,
         data={
-            "letter_subject_sha256": _sha(submission.letter_subject),
-            "letter_sha256": _sha(submission.letter_body),
-            "form_fields_sha256": _sha(evidence.canonical_json(submission.form_fields).decode("utf-8")),
+            "letter_subject_hmac": _digest(submission, submission.letter_subject),
+            "letter_hmac": _digest(submission, submission.letter_body),
+            "form_fields_hmac": _digest(submission, evidence.canonical_json(submission.form_fields).decode("utf-8")),
         },
         at=now,
     )
@@ -404,8 +404,8 @@ def record_filing(
             "filed_local": filed_at.isoformat(),
             "timezone": timezone_name,
             "received_on": received.isoformat(),
-            "reference_sha256": _sha(reference) if reference else None,
-            "confirmation_sha256": _sha(confirmation_text) if confirmation_text else None,
+            "reference_hmac": _digest(submission, reference) if reference else None,
+            "confirmation_hmac": _digest(submission, confirmation_text) if confirmation_text else None,
             "due_on": _iso(submission.due_on),
             "extended_due_on": _iso(submission.extended_due_on),
             "acknowledge_by": _iso(submission.acknowledge_by),
@@ -461,7 +461,7 @@ def _add_attachment(submission: Submission, image: CleanImage, token: str, now: 
         event_type=EventType.ATTACHMENT_ADDED,
         data={
             "attachment": str(attachment.pk),
-            "attachment_sha256": image.sha256,
+            "attachment_hmac": _digest(submission, image.sha256),
             "content_type": image.content_type,
             "size": image.size,
             "width": image.width,
@@ -552,7 +552,7 @@ def record_update(
                 "extended": what == EXTENDED,
                 "due_on": _iso(submission.current_due_on),
                 "happened_on": happened_on.isoformat(),
-                "note_sha256": _sha(note) if note else None,
+                "note_hmac": _digest(submission, note) if note else None,
                 "status_change": change.pk,
                 "token": token,
             },
@@ -563,7 +563,7 @@ def record_update(
             submission=submission,
             event_type=EventType.REPLY_RECORDED,
             data={
-                "reply_sha256": _sha(reply_text),
+                "reply_hmac": _digest(submission, reply_text),
                 "happened_on": happened_on.isoformat(),
                 "status_change": change.pk,
                 "token": token,

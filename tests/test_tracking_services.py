@@ -124,7 +124,7 @@ def test_the_filed_letter_never_changes_with_the_guide(guide):
     submission.refresh_from_db()
     assert submission.letter_body == body
     frozen = Event.objects.get(submission_id=submission.pk, type="letter_frozen")
-    assert frozen.data["letter_sha256"] == evidence.sha256_hex(body)
+    assert frozen.data["letter_hmac"] == evidence.keyed_digest(submission.evidence_key, body)
 
 
 def test_events_form_a_chain_of_facts_and_hashes_without_personal_text(guide):
@@ -139,7 +139,12 @@ def test_events_form_a_chain_of_facts_and_hashes_without_personal_text(guide):
     text = str([e["data"] for e in events])
     for personal in ("Anna", "anna@example.org", "REF-123", "We decline", "Kein Grund", "received your objection"):
         assert personal not in text
-    assert events[4]["data"]["reply_sha256"] == evidence.sha256_hex("We decline your objection, Anna.")
+    # Nor their plain hashes, which a guess could be matched against once the submission is gone.
+    for personal in ("REF-123", "Kein Grund", "We decline your objection, Anna.", submission.letter_body):
+        assert evidence.sha256_hex(personal) not in text
+    assert events[4]["data"]["reply_hmac"] == evidence.keyed_digest(
+        submission.evidence_key, "We decline your objection, Anna."
+    )
 
 
 def test_an_extension_moves_the_due_date(guide):

@@ -46,7 +46,7 @@ class Command(BaseCommand):
             verdict = evidence.verify_chain(chain, submission=str(submission_id))
             if not verdict.ok:
                 broken[submission_id] = verdict.problems
-            letter = next((e["data"].get("letter_sha256") for e in chain if e["type"] == EventType.LETTER_FROZEN), None)
+            letter = next((e["data"].get("letter_hmac") for e in chain if e["type"] == EventType.LETTER_FROZEN), None)
             if isinstance(letter, str):
                 frozen_letters[submission_id] = letter
                 if len(frozen_letters) >= LETTER_BATCH:
@@ -65,11 +65,11 @@ class Command(BaseCommand):
     @staticmethod
     def _check_letters(frozen_letters: dict[uuid.UUID, str], broken: dict[uuid.UUID, list[str]]) -> None:
         """The letter kept on each (still existing) submission must be the one whose hash was frozen."""
-        stored = Submission.objects.filter(pk__in=list(frozen_letters)).values_list("pk", "letter_body")
-        for submission_id, body in stored.iterator(chunk_size=LETTER_BATCH):
+        stored = Submission.objects.filter(pk__in=list(frozen_letters)).values_list("pk", "letter_body", "evidence_key")
+        for submission_id, body, key in stored.iterator(chunk_size=LETTER_BATCH):
             # An emptied letter is personal content deleted on request, not an edit.
-            if body and evidence.sha256_hex(body) != frozen_letters[submission_id]:
+            if body and evidence.keyed_digest(key, body) != frozen_letters[submission_id]:
                 broken.setdefault(submission_id, []).append(
-                    "the letter stored on the submission does not match the hash frozen in its chain"
+                    "the letter stored on the submission does not match the digest frozen in its chain"
                 )
         frozen_letters.clear()
