@@ -183,11 +183,16 @@ def current_version() -> str:
     return version
 
 
-def forget_version(**kwargs: object) -> None:
+def _forget_last_version() -> None:
     global _last_version
     _last_version = (0.0, "")
-    # Also once the edit is committed, so a request that read the old version meanwhile keeps it no longer.
-    transaction.on_commit(lambda: globals().__setitem__("_last_version", (0.0, "")))
+
+
+def forget_version(**kwargs: object) -> None:
+    """Signal receiver: guide content changed, so read its version again on the next request."""
+    _forget_last_version()
+    # Again once the edit is committed: a request that read the old version meanwhile keeps it no longer.
+    transaction.on_commit(_forget_last_version)
 
 
 for _model in CONTENT_MODELS:

@@ -373,15 +373,6 @@ class SubmissionQuerySet(models.QuerySet):
     def for_user(self, user) -> SubmissionQuerySet:
         return self.filter(user=user)
 
-    def open(self) -> SubmissionQuerySet:
-        return self.exclude(status__in=[*ANSWERED_STATUSES, SubmissionStatus.DRAFT])
-
-    def overdue(self, today: datetime.date) -> SubmissionQuerySet:
-        """Filed, unanswered and past the (extended, where extended) due date. Derived, never stored."""
-        return self.open().filter(
-            models.Q(extended=False, due_on__lt=today) | models.Q(extended=True, extended_due_on__lt=today)
-        )
-
 
 class Submission(models.Model):
     """One tracked request: what was (or will be) filed with whom, and what happened since.
@@ -455,10 +446,6 @@ class Submission(models.Model):
     @property
     def current_due_on(self) -> datetime.date | None:
         return self.extended_due_on if self.extended else self.due_on
-
-    @property
-    def is_answered(self) -> bool:
-        return self.status in ANSWERED_STATUSES
 
 
 class StatusChange(models.Model):
