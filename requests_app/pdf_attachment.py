@@ -10,12 +10,16 @@ answers with a status line and the attachment's bytes.
 from __future__ import annotations
 
 import io
+import logging
 import resource
 import subprocess
 import sys
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
 
+logger = logging.getLogger(__name__)
+PROJECT_DIR = Path(__file__).resolve().parent.parent
 RECORD_FILENAME = "evidence.json"
 PACK_FILENAME = "evidence-pack.json"
 # Generous for a 20 MB PDF of ours (qpdf and Python need about 150 MB); far below a bomb's appetite.
@@ -87,6 +91,7 @@ def extract(data: bytes, limit: int) -> Extracted:
     try:
         result = subprocess.run(  # noqa: S603 (our own interpreter and module)
             [sys.executable, "-m", "requests_app.pdf_attachment", str(limit)],
+            cwd=PROJECT_DIR,  # wherever the server was started from, the module is found
             input=data,
             capture_output=True,
             timeout=WALL_TIMEOUT_SECONDS,
@@ -98,7 +103,10 @@ def extract(data: bytes, limit: int) -> Extracted:
     head, _, content = result.stdout.partition(b"\n")
     status, _, name = head.decode("ascii", "replace").partition(" ")
     if result.returncode != 0 or not status:
-        # Killed for memory or CPU, or failed in a way it could not report: not a PDF of ours.
+        # Killed for memory or CPU, or failed in a way it could not report: not a PDF of ours. Say so
+        # to the operator too (the reader's own error, never the upload), in case it is the reader.
+        last_line = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+        logger.warning("PDF reader exited with %s: %s", result.returncode, last_line[0][:200])
         return Extracted(UNREADABLE)
     return Extracted(status, name, content if status == "ok" else b"")
 

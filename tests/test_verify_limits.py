@@ -75,3 +75,9 @@ def test_pdf_downloads_from_one_address_are_slowed(client):
         assert ratelimit.consume(request, app="allauth.account", action="render_pdf", limit_get=True)
     assert client.get("/plan.pdf").status_code == 429
     assert client.get("/plan/").status_code == 200
+
+
+def test_the_reader_works_wherever_the_server_was_started(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    found = pdf_attachment.extract(object_stream_bomb(1000), evidence_record.MAX_JSON_BYTES)
+    assert found.status == "ok"
