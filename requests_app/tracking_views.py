@@ -187,31 +187,53 @@ def _form_failed(request: HttpRequest, submission: Submission, **forms: Any) -> 
     return TemplateResponse(request, "tracking/detail.html", context, status=400)
 
 
+def _record(
+    request: HttpRequest,
+    submission: Submission,
+    form: Any,
+    form_name: str,
+    *,
+    save: Any,
+    anchor: str,
+    success: str,
+) -> HttpResponseBase:
+    """Validate `form`, run `save(cleaned_data)` (a tracking service returning (object, recorded now))
+    and go back to the request page at `anchor`; a refusal stays at the form, with what was typed."""
+    if form.is_valid():
+        try:
+            _object, recorded = save(form.cleaned_data)
+        except tracking.TrackingError as error:
+            form.add_tracking_error(error)
+        else:
+            if recorded:  # a second click on the same form records nothing and says nothing
+                messages.success(request, success)
+            return HttpResponseRedirect(submission_url(submission, anchor))
+    return _form_failed(request, submission, **{form_name: form})
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def record_filing(request: HttpRequest, submission_id: UUID) -> HttpResponseBase:
     submission = _get_submission_for_user(request, submission_id)
     if request.method != "POST":
         return HttpResponseRedirect(submission_url(submission))
-    form = FilingForm(request.POST, request.FILES, default_timezone=_default_timezone(submission))
-    if form.is_valid():
-        try:
-            submission, recorded = tracking.record_filing(
-                submission=submission,
-                filed_at_local=form.cleaned_data["filed_at"],
-                timezone_name=form.cleaned_data["timezone"],
-                reference=form.cleaned_data["reference"],
-                confirmation_text=form.cleaned_data["confirmation_text"],
-                token=form.cleaned_data["token"],
-                image=form.cleaned_data["screenshot"],
-            )
-        except tracking.TrackingError as error:
-            form.add_tracking_error(error)
-        else:
-            if recorded:
-                messages.success(request, _("Filing recorded. The deadline is counted from the day you filed."))
-            return HttpResponseRedirect(submission_url(submission, "deadlines"))
-    return _form_failed(request, submission, filing_form=form)
+    return _record(
+        request,
+        submission,
+        FilingForm(request.POST, request.FILES, default_timezone=_default_timezone(submission)),
+        "filing_form",
+        save=lambda data: tracking.record_filing(
+            submission=submission,
+            filed_at_local=data["filed_at"],
+            timezone_name=data["timezone"],
+            reference=data["reference"],
+            confirmation_text=data["confirmation_text"],
+            token=data["token"],
+            image=data["screenshot"],
+        ),
+        anchor="deadlines",
+        success=_("Filing recorded. The deadline is counted from the day you filed."),
+    )
 
 
 @login_required
@@ -220,24 +242,22 @@ def record_update(request: HttpRequest, submission_id: UUID) -> HttpResponseBase
     submission = _get_submission_for_user(request, submission_id)
     if request.method != "POST":
         return HttpResponseRedirect(submission_url(submission))
-    form = UpdateForm(request.POST)
-    if form.is_valid():
-        try:
-            _change, recorded = tracking.record_update(
-                submission=submission,
-                what=form.cleaned_data["what"],
-                happened_on=form.cleaned_data["happened_on"],
-                note=form.cleaned_data["note"],
-                reply_text=form.cleaned_data["reply_text"],
-                token=form.cleaned_data["token"],
-            )
-        except tracking.TrackingError as error:
-            form.add_tracking_error(error)
-        else:
-            if recorded:
-                messages.success(request, _("Recorded."))
-            return HttpResponseRedirect(submission_url(submission, "timeline"))
-    return _form_failed(request, submission, update_form=form)
+    return _record(
+        request,
+        submission,
+        UpdateForm(request.POST),
+        "update_form",
+        save=lambda data: tracking.record_update(
+            submission=submission,
+            what=data["what"],
+            happened_on=data["happened_on"],
+            note=data["note"],
+            reply_text=data["reply_text"],
+            token=data["token"],
+        ),
+        anchor="timeline",
+        success=_("Recorded."),
+    )
 
 
 @login_required
@@ -246,19 +266,15 @@ def add_attachment(request: HttpRequest, submission_id: UUID) -> HttpResponseBas
     submission = _get_submission_for_user(request, submission_id)
     if request.method != "POST":
         return HttpResponseRedirect(submission_url(submission, "screenshots"))
-    form = UploadForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            _attachment, added = tracking.add_attachment(
-                submission=submission, image=form.cleaned_data["image"], token=form.cleaned_data["token"]
-            )
-        except tracking.TrackingError as error:
-            form.add_tracking_error(error)
-        else:
-            if added:
-                messages.success(request, _("Screenshot added."))
-            return HttpResponseRedirect(submission_url(submission, "screenshots"))
-    return _form_failed(request, submission, upload_form=form)
+    return _record(
+        request,
+        submission,
+        UploadForm(request.POST, request.FILES),
+        "upload_form",
+        save=lambda data: tracking.add_attachment(submission=submission, image=data["image"], token=data["token"]),
+        anchor="screenshots",
+        success=_("Screenshot added."),
+    )
 
 
 @login_required
