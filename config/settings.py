@@ -72,8 +72,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    # Records each signed-in session (IP, browser, last seen) so people can see and end them.
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # Keeps the idle timeout and records each signed-in session (IP, browser, last seen) so people
+    # can see and end them: allauth's UserSessionsMiddleware, but once a SESSION_TOUCH_INTERVAL.
+    "requests_app.activity.ActivityMiddleware",
     # Staff must have two-factor authentication before they reach /admin/.
     "requests_app.accounts.StaffMFAMiddleware",
     # no-store on private pages, Clear-Site-Data after sign-out.
@@ -218,11 +219,12 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-# An idle timeout: the session ends SESSION_COOKIE_AGE seconds after the last request, because
-# every request saves the session and pushes its expiry forward. People use this site on shared
-# and borrowed devices, so two hours idle is the default.
+# An idle timeout: the session ends SESSION_COOKIE_AGE seconds after the last request (to within
+# SESSION_TOUCH_INTERVAL), because requests_app.activity saves the session and pushes its expiry forward
+# once an interval rather than on every request. People use this site on shared and borrowed
+# devices, so two hours idle is the default.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 2)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_TOUCH_INTERVAL = env.int("SESSION_TOUCH_INTERVAL", default=60)
 CSRF_COOKIE_HTTPONLY = True
 # Django's own CSRF failure page carries an inline style that the CSP blocks: ours is plain.
 CSRF_FAILURE_VIEW = "requests_app.middleware.csrf_failure"
