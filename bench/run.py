@@ -84,14 +84,21 @@ def log(message: str) -> None:
 # --- tools and databases ------------------------------------------------------------------------
 
 
-def ensure_wrk() -> None:
-    if shutil.which("wrk"):
+# What the bench runs besides Python, by the Debian package that provides it: checked first, so a
+# machine without them gets them installed rather than a failure minutes into the run.
+TOOLS = {"wrk": "wrk", "chromium": "chromium"}
+
+
+def ensure_tools() -> None:
+    missing = [package for command, package in TOOLS.items() if not shutil.which(command)]
+    if not missing:
         return
-    log("installing wrk (apt-get)")
+    log(f"installing {', '.join(missing)} (apt-get)")
     sudo = [] if os.geteuid() == 0 else ["sudo"]
-    if subprocess.run([*sudo, "apt-get", "install", "-y", "wrk"], check=False).returncode != 0:
-        subprocess.run([*sudo, "apt-get", "update"], check=True)
-        subprocess.run([*sudo, "apt-get", "install", "-y", "wrk"], check=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    if subprocess.run([*sudo, "apt-get", "install", "-y", *missing], env=env, check=False).returncode != 0:
+        subprocess.run([*sudo, "apt-get", "update"], env=env, check=True)
+        subprocess.run([*sudo, "apt-get", "install", "-y", *missing], env=env, check=True)
 
 
 def run_django(env: dict[str, str], *args: str, capture: bool = False) -> str:
@@ -720,7 +727,7 @@ def main() -> None:
         timings[name] = now - mark
         mark = now
 
-    ensure_wrk()
+    ensure_tools()
     workdir = Path(tempfile.mkdtemp(prefix="optout-bench-"))
     common = {
         **os.environ,
