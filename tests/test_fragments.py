@@ -1,0 +1,161 @@
+"""{% fragment %}: rendered once per key, never stale, never another request's token (templatetags/fragments.py)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.middleware.csrf import _unmask_cipher_token
+from django.template import Context, Engine, RequestContext, TemplateSyntaxError
+from django.test import Client, RequestFactory
+from django.utils import translation
+from django.utils.csp import LazyNonce
+
+from requests_app.models import Step
+from requests_app.templatetags import fragments
+from requests_app.templatetags.fragments import CSRF_PLACEHOLDER, NONCE_PLACEHOLDER, FragmentStore
+
+from .factories import make_answers, make_meta_guide, store_answers
+
+TEMPLATES = {
+    "two.html": "{% load fragments %}[{% fragment %}{{ first }}{% endfragment %}|{% fragment %}{{ second }}{% endfragment %}]",
+    "vary.html": "{% load fragments %}{% fragment key %}{{ key }}:{{ other }}{% endfragment %}",
+    "tokens.html": (
+        "{% load fragments %}{% fragment %}<form>{% csrf_token %}</form>"
+        '<script nonce="{{ csp_nonce }}"></script>{% endfragment %}'
+    ),
+    "i18n.html": '{% load fragments i18n %}{% fragment %}{% translate "Sign in" %}{% endfragment %}',
+}
+
+
+@pytest.fixture
+def engine() -> Engine:
+    return Engine(
+        loaders=[("django.template.loaders.locmem.Loader", TEMPLATES)],
+        libraries={"fragments": "requests_app.templatetags.fragments", "i18n": "django.templatetags.i18n"},
+        context_processors=["django.template.context_processors.csrf", "django.template.context_processors.csp"],
+    )
+
+
+@pytest.fixture(autouse=True)
+def _empty_store():
+    fragments.store.clear()
+    yield
+    fragments.store.clear()
+
+
+def render(engine: Engine, name: str, **context) -> str:
+    return engine.get_template(name).render(Context(context))
+
+
+def test_it_reuses_a_fragment_for_the_same_key(engine):
+    assert render(engine, "vary.html", key="a", other=1) == "a:1"
+    # `other` is not in the key: the fragment is the one rendered first (as documented).
+    assert render(engine, "vary.html", key="a", other=2) == "a:1"
+    assert render(engine, "vary.html", key="b", other=2) == "b:2"
+
+
+def test_two_fragments_of_one_template_never_share_an_entry(engine):
+    assert render(engine, "two.html", first="head", second="foot") == "[head|foot]"
+    assert render(engine, "two.html", first="head", second="foot") == "[head|foot]"
+
+
+def test_the_same_fragment_compiled_again_is_the_same_entry(engine):
+    render(engine, "vary.html", key="a", other=1)
+    fresh = Engine(
+        loaders=[("django.template.loaders.locmem.Loader", TEMPLATES)],
+        libraries={"fragments": "requests_app.templatetags.fragments"},
+    )
+    assert render(fresh, "vary.html", key="a", other=2) == "a:1"
+    assert len(fragments.store) == 1
+
+
+def test_fragments_of_templates_from_strings_are_told_apart():
+    first = Engine(libraries={"fragments": "requests_app.templatetags.fragments"}).from_string(
+        "{% load fragments %}{% fragment %}one{% endfragment %}"
+    )
+    second = Engine(libraries={"fragments": "requests_app.templatetags.fragments"}).from_string(
+        "{% load fragments %}{% fragment %}two{% endfragment %}"
+    )
+    assert first.render(Context()) == "one"
+    assert second.render(Context()) == "two"
+
+
+def test_the_language_is_always_part_of_the_key(engine):
+    with translation.override("en"):
+        assert render(engine, "i18n.html") == "Sign in"
+    with translation.override("de"):
+        assert render(engine, "i18n.html") == "Anmelden"
+    with translation.override("en"):
+        assert render(engine, "i18n.html") == "Sign in"
+
+
+def test_each_request_gets_its_own_csrf_token_and_nonce(engine, settings):
+    settings.SECURE_CSP = {"default-src": ["'self'"], "script-src": ["'self'", "'nonce'"]}
+    template = engine.get_template("tokens.html")
+    seen = []
+    for _ in range(3):
+        request = RequestFactory().get("/")
+        request._csp_nonce = LazyNonce()  # as ContentSecurityPolicyMiddleware does
+        html = template.render(RequestContext(request, {}))
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
+        nonce = re.search(r'nonce="([^"]*)"', html)[1]
+        assert CSRF_PLACEHOLDER not in html
+        assert NONCE_PLACEHOLDER not in html
+        assert _unmask_cipher_token(token) == request.META["CSRF_COOKIE"]  # this request's own secret
+        assert nonce == str(request._csp_nonce)
+        seen.append((token, nonce))
+    assert len(set(seen)) == 3
+    assert len(fragments.store) == 1
+
+
+def test_without_a_request_the_tokens_render_as_they_would_uncached(engine):
+    assert render(engine, "tokens.html") == '<form></form><script nonce=""></script>'
+
+
+def test_it_needs_its_end_tag():
+    with pytest.raises(TemplateSyntaxError):
+        Engine(libraries={"fragments": "requests_app.templatetags.fragments"}).from_string(
+            "{% load fragments %}{% fragment %}never closed"
+        )
+
+
+def test_the_store_forgets_the_least_recently_used():
+    store = FragmentStore(2)
+    store.put("a", "A")
+    store.put("b", "B")
+    assert store.get("a") == "A"  # now b is the oldest
+    store.put("c", "C")
+    assert store.get("b") is None
+    assert (store.get("a"), store.get("c")) == ("A", "C")
+    assert len(store) == 2
+
+
+# The plan's steps, which are fragments.
+
+
+@pytest.mark.django_db
+def test_a_plan_step_edited_in_the_guide_shows_at_once(client):
+    make_meta_guide()
+    store_answers(client, make_answers())
+    step = Step.objects.filter(action__slug="object-ai-instagram").first()
+    assert "objection form, edited" not in client.get("/plan/").content.decode()  # the step's fragment is kept
+    step.title_en = "Open Meta's objection form, edited"
+    step.save()  # as admin does: a history record, so the guide's version moves on
+    html = client.get("/plan/").content.decode()
+    assert "Open Meta&#x27;s objection form, edited" in html
+
+
+@pytest.mark.django_db
+def test_two_visitors_each_tick_a_step_with_their_own_token():
+    make_meta_guide()
+    for _ in range(2):
+        visitor = Client(enforce_csrf_checks=True)
+        store_answers(visitor, make_answers())
+        html = visitor.get("/plan/").content.decode()
+        form = re.search(r'<form method="post" action="/plan/progress/".*?</form>', html, re.S)[0]
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
+        step = re.search(r'name="step" value="([^"]+)"', form)[1]
+        response = visitor.post("/plan/progress/", {"csrfmiddlewaretoken": token, "step": step, "done": "1"})
+        assert response.status_code == 302, response.status_code
+        assert "Done</strong>" in visitor.get("/plan/").content.decode()
