@@ -17,6 +17,9 @@ CHOICES = [
 
 
 def normalise(html: str) -> str:
+    # Django's widgets render through Jinja2 here (FORM_RENDERER), whose escaping spells quotes as
+    # numeric references: the same characters.
+    html = html.replace("&#34;", "&quot;").replace("&#39;", "&#x27;")
     return re.sub(r">\s+<", "><", html.strip())
 
 
