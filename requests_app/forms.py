@@ -8,6 +8,7 @@ the order themselves.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -360,6 +361,10 @@ class DetailsForm(WizardForm):
 
 # The questions, in the order they are asked; their names are the URL's last part.
 QUESTIONS = ("where", "state", "platforms", "accounts", "situation", "details")
+# Those whose checks are kept on the guide snapshot (Wizard.is_answered): choices from the guide,
+# answers that are not personal data. At most MEMO_LIMIT verdicts are kept per snapshot.
+MEMO_QUESTIONS = frozenset({"where", "state", "platforms", "accounts"})
+MEMO_LIMIT = 10_000
 CHECK = "check"
 
 
@@ -392,8 +397,19 @@ class Wizard:
 
     def is_answered(self, question: str) -> bool:
         """Whether the stored answer exists and is still valid for the current content."""
-        form = self.form(question, data=self.as_post_data(question))
-        return form.is_valid()
+        data = self.as_post_data(question)
+        if question not in MEMO_QUESTIONS or data is None:
+            return self.form(question, data=data).is_valid()
+        # Every page of the wizard and the plan checks the earlier answers again: the questions whose
+        # choices come from the guide keep their verdicts on the guide snapshot they were checked
+        # against (so an edit to the guide checks them afresh). Their answers are no personal data.
+        key = ("wizard-answer", question, json.dumps(data, sort_keys=True, default=str))
+        memo = self.content.memo
+        if key not in memo:
+            if len(memo) >= MEMO_LIMIT:
+                memo.clear()
+            memo[key] = self.form(question, data=data).is_valid()
+        return memo[key]
 
     def first_unanswered(self) -> str:
         """The first question still to answer, or CHECK when every one is answered."""

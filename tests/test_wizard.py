@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from requests_app import plan_session
+from requests_app.models import Region
 
 from .factories import make_answers, make_meta_guide, store_answers
 
@@ -330,6 +331,15 @@ def test_it_starts_again(client):
 
 def test_it_resets_a_stale_answer_that_the_content_no_longer_has(client):
     store_answers(client, make_answers(country="atlantis"))
+    assert client.get("/start/")["Location"] == "/start/where/"
+
+
+def test_an_answer_checked_before_is_checked_again_once_the_guide_changes(client):
+    store_answers(client, make_answers())
+    assert client.get("/start/")["Location"] == "/start/check/"  # every answer checked, and kept as valid
+    region = Region.objects.get(slug="germany")
+    region.slug = "deutschland"
+    region.save()  # as an editor would in admin: the guide's version moves on
     assert client.get("/start/")["Location"] == "/start/where/"
 
 
