@@ -41,3 +41,28 @@ def test_it_marks_the_chosen_option_selected():
     html = LongSelect(choices=CHOICES).render("country", "us", {})
     assert '<option value="us" selected>United States</option>' in html
     assert html.count(" selected") == 1
+
+
+def test_a_kept_list_is_never_shown_for_other_choices_values_or_attributes():
+    first = LongSelect(choices=CHOICES).render("country", "us", {"id": "id_country"})
+    assert LongSelect(choices=CHOICES).render("country", "us", {"id": "id_country"}) == first
+    other_choices = LongSelect(choices=[("us", "USA")]).render("country", "us", {"id": "id_country"})
+    assert other_choices == '<select name="country" id="id_country"><option value="us" selected>USA</option></select>'
+    other_value = LongSelect(choices=CHOICES).render("country", "germany", {"id": "id_country"})
+    assert '<option value="germany" selected>' in other_value
+    assert '<option value="us">' in other_value
+    invalid = LongSelect(choices=CHOICES).render("country", "us", {"id": "id_country", "aria-invalid": "true"})
+    assert 'aria-invalid="true"' in invalid
+
+
+def test_labels_follow_the_active_language():
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    choices = [("", gettext_lazy("Select a country")), ("us", "United States")]
+    with translation.override("en"):
+        english = LongSelect(choices=choices).render("country", "", {})
+    with translation.override("de"):
+        german = LongSelect(choices=choices).render("country", "", {})
+    assert "Select a country" in english
+    assert "Select a country" not in german
