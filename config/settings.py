@@ -90,10 +90,6 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
-# Form widgets render through Jinja2 (Django ships its widget templates for it): the same HTML as
-# the Django template engine's, at a fraction of the time a page with several fields spends on them.
-FORM_RENDERER = "django.forms.renderers.Jinja2"
-
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

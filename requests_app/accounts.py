@@ -33,6 +33,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from .forms import WIDGET_RENDERER
 from .models import AccountSettings
 from .throttle import RENDER_PDF, throttle
 
@@ -179,6 +180,7 @@ def delete_account(*, user: AbstractBaseUser) -> None:
 
 
 class DeleteAccountForm(forms.Form):
+    default_renderer = WIDGET_RENDERER
     password = forms.CharField(
         label=_("Your password"),
         help_text=_("To make sure it is you, enter the password you sign in with."),

@@ -16,6 +16,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import tracking, uploads
+from .forms import WIDGET_RENDERER
 
 TOKEN_RE = re.compile(r"[0-9a-f]{32}")
 NOTE_MAX = 2_000
@@ -45,6 +46,7 @@ class HiddenInputWithoutId(forms.HiddenInput):
 
 
 class TrackingForm(forms.Form):
+    default_renderer = WIDGET_RENDERER
     token = forms.CharField(widget=HiddenInputWithoutId, max_length=32)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -80,6 +82,7 @@ class TrackingForm(forms.Form):
 
 
 class TrackForm(forms.Form):
+    default_renderer = WIDGET_RENDERER
     item = forms.CharField(max_length=100)
 
 
