@@ -602,8 +602,8 @@ def report(
     lines += [
         "",
         "Queries are counted in-process (Django's test client, the whole middleware stack, the second of two "
-        "requests) on the same database; they include the session, user, allauth session tracking and the "
-        "session save of signed-in pages.",
+        "requests) on the same database; they include the session and the user (a session is saved, and "
+        "allauth's last seen recorded, once a minute: requests_app/activity.py).",
         "",
         "## Data size",
         "",

@@ -113,6 +113,12 @@ def test_without_a_request_the_tokens_render_as_they_would_uncached(engine):
     assert render(engine, "tokens.html") == '<form></form><script nonce=""></script>'
 
 
+def test_a_value_that_cannot_be_a_key_renders_uncached(engine):
+    assert render(engine, "vary.html", key=["a"], other=1) == "[&#x27;a&#x27;]:1"
+    assert render(engine, "vary.html", key=["a"], other=2) == "[&#x27;a&#x27;]:2"
+    assert len(fragments.store) == 0
+
+
 def test_it_needs_its_end_tag():
     with pytest.raises(TemplateSyntaxError):
         Engine(libraries={"fragments": "requests_app.templatetags.fragments"}).from_string(

@@ -85,6 +85,10 @@ class FragmentNode(template.Node):
             if context.get(name) is not None  # without evaluating a lazy token
         }
         key = (self.where, translation.get_language(), *placeholders, *(value.resolve(context) for value in self.vary))
+        try:
+            hash(key)
+        except TypeError:  # a value that cannot be a key (a list, a dict): render as if uncached
+            return self.nodelist.render(context)
         html = store.get(key)
         if html is None:
             with context.push(placeholders):
