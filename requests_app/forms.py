@@ -47,14 +47,36 @@ WIDGET_RENDERER = Jinja2()
 
 
 class WizardForm(forms.Form):
-    default_renderer = WIDGET_RENDERER
     """A question form that can say which input each error links to (the error summary's targets).
 
     The server validates everything: no `required` attributes, so browsers do not show their own
     messages before ours.
     """
 
+    default_renderer = WIDGET_RENDERER
     use_required_attribute = False
+    # Whether the question's page shows nothing a person typed themselves, so that before it is
+    # submitted it is the same for everyone with the same earlier answer (`{% fragment %}` keeps it).
+    shares_its_page = True
+
+    @property
+    def is_shared(self) -> bool:
+        return self.shares_its_page and not self.is_bound
+
+    @property
+    def shared_key(self) -> tuple:
+        """Everything the unsubmitted page shows, as a key: each field's label, help text and choices
+        (from the guide, in the active language) and the earlier answer it starts from."""
+        return tuple(
+            (
+                name,
+                str(field.label),
+                str(field.help_text),
+                _frozen(getattr(field, "choices", ())),
+                _hashable(self.initial.get(name, field.initial)),
+            )
+            for name, field in self.fields.items()
+        )
 
     def error_links(self) -> list[tuple[str, str]]:
         """(element id, message) for the error summary, in the order of the fields on the page."""
@@ -126,6 +148,10 @@ def _frozen(choices: Any) -> tuple:
         (str(key), _frozen(label)) if isinstance(label, (list, tuple)) else (str(key), str(label))
         for key, label in choices
     )
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
 
 
 _select_cache: dict[tuple, SafeString] = {}
@@ -325,6 +351,8 @@ def _text(label: Any, limit: int, required_message: Any, **kwargs: Any) -> forms
 
 class DetailsForm(WizardForm):
     """What the letters need: who is writing, and which account each request is for."""
+
+    shares_its_page = False  # name, email and handles
 
     name = _text(
         _("Full name"),

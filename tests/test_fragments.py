@@ -165,3 +165,69 @@ def test_two_visitors_each_tick_a_step_with_their_own_token():
         response = visitor.post("/plan/progress/", {"csrfmiddlewaretoken": token, "step": step, "done": "1"})
         assert response.status_code == 302, response.status_code
         assert "Done</strong>" in visitor.get("/plan/").content.decode()
+
+
+def test_with_if_it_is_kept_only_while_the_condition_holds():
+    engine = Engine(libraries={"fragments": "requests_app.templatetags.fragments"})
+    template = engine.from_string(
+        "{% load fragments %}{% fragment key if shared %}{{ key }}:{{ other }}{% endfragment %}"
+    )
+    assert template.render(Context({"key": "a", "other": 1, "shared": False})) == "a:1"
+    assert len(fragments.store) == 0
+    assert template.render(Context({"key": "a", "other": 2, "shared": False})) == "a:2"
+    assert template.render(Context({"key": "a", "other": 3, "shared": True})) == "a:3"
+    assert template.render(Context({"key": "a", "other": 4, "shared": True})) == "a:3"
+    assert template.render(Context({"key": "a", "other": 5})) == "a:5"  # a missing condition is false
+
+
+@pytest.mark.parametrize("source", ["{% fragment a if %}", "{% fragment a if b c %}", "{% fragment if a b %}"])
+def test_if_takes_exactly_one_value(source):
+    with pytest.raises(TemplateSyntaxError):
+        Engine(libraries={"fragments": "requests_app.templatetags.fragments"}).from_string(
+            "{% load fragments %}" + source + "{% endfragment %}"
+        )
+
+
+# The wizard's questions, whose unsubmitted pages are fragments.
+
+
+@pytest.mark.django_db
+def test_a_question_page_is_shared_but_never_what_someone_submitted():
+    make_meta_guide()
+    first, second = Client(), Client()
+    assert '<option value="" selected>' in first.get("/start/where/").content.decode()
+    response = first.post("/start/where/", {"country": "not-a-country"})
+    assert "Select a country from the list" in response.content.decode()
+    assert "Select a country from the list" not in second.get("/start/where/").content.decode()
+    first.post("/start/where/", {"country": "germany"})
+    assert '<option value="germany" selected>' in first.get("/start/where/").content.decode()
+    assert '<option value="germany" selected>' not in second.get("/start/where/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_accounts_question_shows_the_platforms_each_person_chose():
+    make_meta_guide()
+    pages = {}
+    for platforms in (["facebook"], ["instagram"]):
+        visitor = Client()
+        store_answers(visitor, {"country": "germany", "platforms": platforms})
+        pages[platforms[0]] = visitor.get("/start/accounts/").content.decode()
+    assert 'name="has_facebook"' in pages["facebook"]
+    assert 'name="has_instagram"' not in pages["facebook"]
+    assert 'name="has_instagram"' in pages["instagram"]
+
+
+@pytest.mark.django_db
+def test_the_details_question_is_never_shared():
+    make_meta_guide()
+    seen = {}
+    for name in ("Anna Muster", "Bea Beispiel"):
+        visitor = Client()
+        store_answers(visitor, make_answers(name=name, email=f"{name.split()[0].lower()}@example.org"))
+        seen[name] = visitor.get("/start/details/").content.decode()
+    assert "Anna Muster" in seen["Anna Muster"]
+    assert "Anna Muster" not in seen["Bea Beispiel"]
+    assert "Bea Beispiel" in seen["Bea Beispiel"]
+    assert "anna@example.org" not in seen["Bea Beispiel"]
+    # Nor kept in memory: what a person typed stays out of the process's fragments.
+    assert not any("Anna Muster" in html or "Bea Beispiel" in html for html in fragments.store._items.values())

@@ -2,10 +2,13 @@
 
     {% load fragments %}
     {% fragment step.info step.body step.key step.done %} ... {% endfragment %}
+    {% fragment question form.shared_key if form.is_shared %} ... {% endfragment %}
 
 The values after the tag name (none for a fragment that is the same for everyone) everything the fragment's output depends on besides the active
 language (which is always part of the key): a fragment is rendered again for any other combination,
 so guide content passed in whole (its frozen, hashable snapshot objects) can never be shown stale.
+With `if`, the fragment is kept only while the condition holds, and rendered afresh otherwise (a
+form someone has filled in is theirs alone).
 The pages that repeat a block many times (a plan's steps) spend most of their time rendering it, and
 the result is the same for everyone who sees the same content.
 
@@ -72,12 +75,21 @@ _unnamed = itertools.count()
 
 
 class FragmentNode(template.Node):
-    def __init__(self, nodelist: NodeList, where: tuple[str, int], vary: list[FilterExpression]) -> None:
+    def __init__(
+        self,
+        nodelist: NodeList,
+        where: tuple[str, int],
+        vary: list[FilterExpression],
+        condition: FilterExpression | None = None,
+    ) -> None:
         self.nodelist = nodelist
-        self.where = where  # (template name, position): which {% fragment %} this is
+        self.where = where  # (template name, ordinal): which {% fragment %} this is
         self.vary = vary
+        self.condition = condition
 
     def render(self, context: Context) -> SafeString:
+        if self.condition is not None and not self.condition.resolve(context, ignore_failures=True):
+            return self.nodelist.render(context)
         # Without a request (no context processors), the tags render nothing, as they would uncached.
         placeholders = {
             name: placeholder
@@ -104,6 +116,12 @@ class FragmentNode(template.Node):
 @register.tag
 def fragment(parser: Parser, token: Token) -> FragmentNode:
     bits = token.split_contents()[1:]  # none: the same for everyone in a language
+    condition = None
+    if "if" in bits:
+        if bits.index("if") != len(bits) - 2:
+            raise template.TemplateSyntaxError("{% fragment ... if condition %} takes one value after 'if'")
+        condition = parser.compile_filter(bits[-1])
+        bits = bits[:-2]
     # Which {% fragment %} this is: the template's file and the fragment's place among its fragments
     # (the same when the template is compiled again); a template from a string counts on its own.
     origin = parser.origin.name if parser.origin else UNKNOWN_SOURCE
@@ -115,4 +133,4 @@ def fragment(parser: Parser, token: Token) -> FragmentNode:
         where = (origin, ordinal)
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
-    return FragmentNode(nodelist, where, [parser.compile_filter(bit) for bit in bits])
+    return FragmentNode(nodelist, where, [parser.compile_filter(bit) for bit in bits], condition)
