@@ -247,11 +247,11 @@ class AccountsForm(WizardForm):
         self.platforms = platforms
         for platform in platforms:
             self.fields[f"has_{platform.slug}"] = forms.ChoiceField(
-                label=_("Do you have a %(platform)s account?") % {"platform": platform.name},
+                label=_("Do you have an account on %(platform)s?") % {"platform": platform.name},
                 choices=YES_NO,
                 widget=forms.RadioSelect,
                 error_messages={
-                    "required": _("Select yes if you have a %(platform)s account") % {"platform": platform.name},
+                    "required": _("Select yes if you have an account on %(platform)s") % {"platform": platform.name},
                     "invalid_choice": _("Select yes or no"),
                 },
             )

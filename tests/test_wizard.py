@@ -176,7 +176,7 @@ def test_it_refuses_platforms_and_none_together(client):
             "Enter a number of accounts from 1 to 10",
         ),
         ({"has_facebook": "yes", "count_facebook": "two", "has_instagram": "no"}, "as a whole number, like 2"),
-        ({"has_facebook": "yes", "count_facebook": "1"}, "Select yes if you have a Instagram account"),
+        ({"has_facebook": "yes", "count_facebook": "1"}, "Select yes if you have an account on Instagram"),
         ({"has_facebook": "maybe", "has_instagram": "no"}, "Select yes or no"),
     ],
 )
