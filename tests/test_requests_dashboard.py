@@ -85,3 +85,22 @@ def test_it_pages_the_list_and_answers_htmx_with_the_list_only(client):
     assert page.lstrip().startswith('<div id="submission-list">')
     assert "Page 2 of 2" in page
     assert "<html" not in page
+
+
+def test_a_row_of_every_standing_needs_no_query_of_its_own(client, django_assert_num_queries):
+    # The dashboard reads only some of a request's fields (DASHBOARD_FIELDS): a row that used another
+    # would load it with one query per row.
+    make_guide()
+    user = make_person(plan=plan_with(8))
+    statuses = [status for status, _label in Submission._meta.get_field("status").choices]
+    for number, status in enumerate(statuses, start=1):
+        submission = file(track(user, item=f"object-ai-instagram#{number}"))
+        Submission.objects.filter(pk=submission.pk).update(status=status, extended=number % 2 == 0)
+    client.force_login(user)
+    client.get("/requests/")
+    with django_assert_num_queries(7):
+        response = client.get("/requests/")
+    html = response.content.decode()
+    assert html.count('class="task request ') == len(statuses)
+    for key in ("draft", "answered", "escalated"):
+        assert f"request-{key}" in html
