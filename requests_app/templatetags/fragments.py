@@ -4,13 +4,12 @@
     {% fragment step.info step.body step.key step.done %} ... {% endfragment %}
     {% fragment question form.shared_key if form.is_shared %} ... {% endfragment %}
 
-The values after the tag name (none for a fragment that is the same for everyone) everything the fragment's output depends on besides the active
-language (which is always part of the key): a fragment is rendered again for any other combination,
-so guide content passed in whole (its frozen, hashable snapshot objects) can never be shown stale.
-With `if`, the fragment is kept only while the condition holds, and rendered afresh otherwise (a
-form someone has filled in is theirs alone).
-The pages that repeat a block many times (a plan's steps) spend most of their time rendering it, and
-the result is the same for everyone who sees the same content.
+The values after `fragment` are all the output depends on besides the active language, which
+is always part of the key (no values: the same for everyone). Any other combination is rendered
+afresh, so guide content passed in whole (its frozen, hashable snapshot objects) is never shown
+stale. With `if`, the fragment is kept only while the condition holds (a form someone has filled in
+is theirs alone). Pages that repeat a block many times (a plan's steps) spend most of their time
+rendering it, and it is the same for everyone who sees the same content.
 
 Unlike Django's `{% cache %}`, a fragment may hold `{% csrf_token %}` and `{{ csp_nonce }}`: they
 are rendered as per-process random placeholders and replaced with this request's values on the way
