@@ -46,6 +46,18 @@ TOO_LONG = ngettext_lazy(
 WIDGET_RENDERER = Jinja2()
 
 
+def _frozen(choices: Any) -> tuple:
+    """Choices as a key: (value, label) pairs and (group, pairs), labels in the active language."""
+    return tuple(
+        (str(key), _frozen(label)) if isinstance(label, (list, tuple)) else (str(key), str(label))
+        for key, label in choices
+    )
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
 class WizardForm(forms.Form):
     """A question form that can say which input each error links to (the error summary's targets).
 
@@ -105,16 +117,6 @@ class LongSelect(forms.Select):
     """
 
     def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> SafeString:
-        # The same list is shown again and again (every visitor, every language): kept once rendered.
-        final_attrs = self.build_attrs(self.attrs, attrs)
-        try:
-            key = (name, tuple(self.format_value(value)), tuple(final_attrs.items()), _frozen(self.choices))
-            hash(key)
-        except TypeError:  # an attribute or choice that cannot be a key: render every time
-            return self._render(name, value, attrs)
-        return _rendered_select(self, key, value, attrs)
-
-    def _render(self, name: str, value: Any, attrs: dict | None) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
         groups = []
         for group_name, options, _index in widget["optgroups"]:
@@ -140,31 +142,6 @@ class LongSelect(forms.Select):
         )
         flags = "".join(f" {key}" for key, value in widget["attrs"].items() if value is True)
         return format_html("<select{}{}>{}</select>", attributes, flags, mark_safe("".join(groups)))  # noqa: S308
-
-
-def _frozen(choices: Any) -> tuple:
-    """Choices as a key: (value, label) pairs and (group, pairs), labels in the active language."""
-    return tuple(
-        (str(key), _frozen(label)) if isinstance(label, (list, tuple)) else (str(key), str(label))
-        for key, label in choices
-    )
-
-
-def _hashable(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
-
-
-_select_cache: dict[tuple, SafeString] = {}
-SELECT_CACHE_LIMIT = 512
-
-
-def _rendered_select(widget: LongSelect, key: tuple, value: Any, attrs: dict | None) -> SafeString:
-    html = _select_cache.get(key)
-    if html is None:
-        if len(_select_cache) >= SELECT_CACHE_LIMIT:
-            _select_cache.clear()
-        html = _select_cache[key] = widget._render(key[0], value, attrs)
-    return html
 
 
 class WhereForm(WizardForm):

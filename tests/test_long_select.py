@@ -43,7 +43,7 @@ def test_it_marks_the_chosen_option_selected():
     assert html.count(" selected") == 1
 
 
-def test_a_kept_list_is_never_shown_for_other_choices_values_or_attributes():
+def test_each_list_shows_its_own_choices_value_and_attributes():
     first = LongSelect(choices=CHOICES).render("country", "us", {"id": "id_country"})
     assert LongSelect(choices=CHOICES).render("country", "us", {"id": "id_country"}) == first
     other_choices = LongSelect(choices=[("us", "USA")]).render("country", "us", {"id": "id_country"})
