@@ -81,7 +81,7 @@ def test_a_request_within_the_interval_writes_nothing(signed_in, django_assert_n
     before = Session.objects.get().expire_date
     # The session and the user: no session save, no UserSession update.
     with django_assert_num_queries(2):
-        response = signed_in.get("/bench-free-page-that-does-not-exist/")
+        response = signed_in.get("/no-such-page/")
     assert response.status_code == 404
     assert settings.SESSION_COOKIE_NAME not in response.cookies
     assert Session.objects.get().expire_date == before

@@ -1,7 +1,7 @@
 """`{% fragment %}`: a piece of a page rendered once per process and reused while what it shows is the same.
 
     {% load fragments %}
-    {% fragment step.info step.body step.key step.done %} ... {% endfragment %}
+    {% fragment step.info step.key step.done %} ... {% endfragment %}
     {% fragment question form.shared_key if form.is_shared %} ... {% endfragment %}
 
 The values after `fragment` are all the output depends on besides the active language, which
