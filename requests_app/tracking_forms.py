@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from . import tracking, uploads
@@ -22,6 +23,8 @@ TOKEN_RE = re.compile(r"[0-9a-f]{32}")
 NOTE_MAX = 2_000
 TEXT_MAX = 20_000
 REFERENCE_MAX = 200
+# Limits are validators rather than `max_length`, whose `maxlength` attribute makes browsers cut pasted
+# text silently: the server refuses over-long text with a message stating the limit (as the wizard does).
 
 
 @lru_cache(maxsize=1)
@@ -52,10 +55,6 @@ class TrackingForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("token", tracking.new_token())
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            # A `maxlength` attribute makes browsers cut pasted text silently; the server refuses
-            # over-long text with a message stating the limit instead (as the wizard does).
-            field.widget.attrs.pop("maxlength", None)
 
     def clean_token(self) -> str:
         token = self.cleaned_data["token"]
@@ -109,16 +108,16 @@ class FilingForm(TrackingForm):
         label=_("Reference or confirmation code (optional)"),
         help_text=_("If the company showed or emailed you one."),
         required=False,
-        max_length=REFERENCE_MAX,
-        error_messages={"max_length": _("The reference must be %(limit_value)d characters or fewer")},
+        validators=[MaxLengthValidator(REFERENCE_MAX, _("The reference must be %(limit_value)d characters or fewer"))],
     )
     confirmation_text = forms.CharField(
         label=_("Confirmation message (optional)"),
         help_text=_("Paste the confirmation page's or email's text."),
         required=False,
-        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"max_length": _("The confirmation message must be %(limit_value)d characters or fewer")},
+        validators=[
+            MaxLengthValidator(TEXT_MAX, _("The confirmation message must be %(limit_value)d characters or fewer"))
+        ],
     )
     screenshot = forms.FileField(
         label=_("Screenshot of the confirmation (optional)"),
@@ -195,16 +194,14 @@ class UpdateForm(TrackingForm):
         label=_("Their reply (optional)"),
         help_text=_("Paste the text of their email or message."),
         required=False,
-        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"max_length": _("The reply must be %(limit_value)d characters or fewer")},
+        validators=[MaxLengthValidator(TEXT_MAX, _("The reply must be %(limit_value)d characters or fewer"))],
     )
     note = forms.CharField(
         label=_("A note for yourself (optional)"),
         required=False,
-        max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": _("The note must be %(limit_value)d characters or fewer")},
+        validators=[MaxLengthValidator(NOTE_MAX, _("The note must be %(limit_value)d characters or fewer"))],
     )
     field_order = ["what", "happened_on", "reply_text", "note", "token"]
 
