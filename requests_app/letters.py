@@ -34,7 +34,7 @@ import functools
 import math
 import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -606,19 +606,32 @@ def _make_environment() -> _LetterEnvironment:
     environment.globals.clear()
     environment.globals["range"] = _safe_range
     environment.filters.clear()
-    environment.filters.update({name: FILTERS[name] for name in _PLAIN_FILTERS})
+    environment.filters.update({name: _sized(FILTERS[name]) for name in _PLAIN_FILTERS})
     environment.filters.update(
         {
-            "replace": _replace,
-            "join": _join,
-            "indent": _indent,
-            "wordwrap": _wordwrap,
+            "replace": _sized(_replace),
+            "join": _sized(_join),
+            "indent": _sized(_indent),
+            "wordwrap": _sized(_wordwrap),
             _EMIT: _emit,
             _CONCAT: _concat,
             _LOOP: _loop,
         }
     )
     return environment
+
+
+def _sized(filter_: Callable[..., Any]) -> Callable[..., Any]:
+    """`filter_`, refusing a value over the size cap before the filter turns it into text: a list
+    literal of lists (`[a, a, a, a]`, nested) is small in memory and gigabytes as text."""
+    passes_first = getattr(filter_, "jinja_pass_arg", None) is not None  # context or environment first
+
+    @functools.wraps(filter_)  # keeps jinja_pass_arg, so Jinja still passes the context
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        _check_length(_text_length(args[1 if passes_first else 0]))
+        return filter_(*args, **kwargs)
+
+    return checked
 
 
 _environment = _make_environment()

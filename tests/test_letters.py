@@ -291,6 +291,13 @@ BOMBS = {
     '{% set a = ["x" * 30000] %}{{ (a + a)|wordcount }}': "Line 1: the text would be longer than 50,000 characters",
     '{{ ([["x" * 50000] * 50000] * 50000)|wordcount }}': "Line 1: the text would be longer than 50,000 characters",
     '{% set a = {"k": "x" * 40000} %}{{ a }}{{ a }}': "Line 1: the letter is longer than 50,000 characters",
+    # Lists written out, nested: no operator to check, small in memory, long once a filter makes it text.
+    '{% set a = ["x" * 40000] %}{% set b = [a, a, a, a] %}{% set c = [b, b, b, b] %}{{ c|lower|length }}': (
+        "Line 1: the text would be longer than 50,000 characters"
+    ),
+    '{% set a = ["x" * 40000] %}{% set b = [a, a] %}{{ b|join(",") }}': (
+        "Line 1: the text would be longer than 50,000 characters"
+    ),
 }
 
 
