@@ -82,3 +82,40 @@ def test_chains_of_deleted_accounts_still_verify():
     submission.user.delete()
     assert not Submission.objects.exists()
     assert run().startswith("1 chain, ")
+
+
+def _legacy_chain(body: str, frozen: str, email: str) -> Submission:
+    """A chain begun before letters were frozen as keyed digests: its letter_frozen event holds letter_sha256."""
+    from django.db import transaction
+
+    from requests_app import evidence, tracking
+    from requests_app.models import EventType
+
+    submission = Submission.objects.create(
+        user=make_person(email),
+        plan_item_key="object-ai-instagram",
+        action_slug="object-ai-instagram",
+        action_title="Object",
+        region_slug="germany",
+        region_name="Germany",
+        jurisdiction_slug="eu",
+        law="gdpr",
+        letter_body=body,
+    )
+    with transaction.atomic():
+        tracking.append_event(
+            submission=submission,
+            event_type=EventType.LETTER_FROZEN,
+            data={"letter_sha256": evidence.sha256_hex(frozen)},
+        )
+    return submission
+
+
+def test_a_chain_with_the_older_plain_letter_hash_is_still_checked():
+    _legacy_chain("I object.", frozen="I object.", email="ann@example.org")
+    assert run().endswith("1 chain, 1 event: all intact\n")
+    changed = _legacy_chain("I do not object.", frozen="I object.", email="bob@example.org")
+    out = StringIO()
+    with pytest.raises(CommandError, match="1 broken"):
+        call_command("verify_evidence", stdout=out)
+    assert f"{changed.pk}: BROKEN: the letter stored on the submission does not match" in out.getvalue()

@@ -38,7 +38,7 @@ class Command(BaseCommand):
             events = events.filter(submission_id=submission)
         chains = events_count = 0
         broken: dict[uuid.UUID, list[str]] = {}
-        frozen_letters: dict[uuid.UUID, str] = {}
+        frozen_letters: dict[uuid.UUID, tuple[bool, str]] = {}
         for submission_id, rows in itertools.groupby(events.iterator(chunk_size=CHUNK), key=lambda e: e.submission_id):
             chain = [event_dict(row) for row in rows]
             chains += 1
@@ -46,9 +46,11 @@ class Command(BaseCommand):
             verdict = evidence.verify_chain(chain, submission=str(submission_id))
             if not verdict.ok:
                 broken[submission_id] = verdict.problems
-            letter = next((e["data"].get("letter_hmac") for e in chain if e["type"] == EventType.LETTER_FROZEN), None)
-            if isinstance(letter, str):
-                frozen_letters[submission_id] = letter
+            letter = next((e["data"] for e in chain if e["type"] == EventType.LETTER_FROZEN), {})
+            # Chains begun before letters were frozen as keyed digests hold a plain SHA-256 (letter_sha256).
+            digest = letter.get("letter_hmac") or letter.get("letter_sha256")
+            if isinstance(digest, str):
+                frozen_letters[submission_id] = ("letter_hmac" in letter, digest)
                 if len(frozen_letters) >= LETTER_BATCH:
                     self._check_letters(frozen_letters, broken)
         self._check_letters(frozen_letters, broken)
@@ -63,12 +65,14 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"{summary}: all intact"))
 
     @staticmethod
-    def _check_letters(frozen_letters: dict[uuid.UUID, str], broken: dict[uuid.UUID, list[str]]) -> None:
-        """The letter kept on each (still existing) submission must be the one whose hash was frozen."""
+    def _check_letters(frozen_letters: dict[uuid.UUID, tuple[bool, str]], broken: dict[uuid.UUID, list[str]]) -> None:
+        """The letter kept on each (still existing) submission must be the one whose digest was frozen."""
         stored = Submission.objects.filter(pk__in=list(frozen_letters)).values_list("pk", "letter_body", "evidence_key")
         for submission_id, body, key in stored.iterator(chunk_size=LETTER_BATCH):
+            keyed, frozen = frozen_letters[submission_id]
+            digest = evidence.keyed_digest(key, body) if keyed else evidence.sha256_hex(body)
             # An emptied letter is personal content deleted on request, not an edit.
-            if body and evidence.keyed_digest(key, body) != frozen_letters[submission_id]:
+            if body and digest != frozen:
                 broken.setdefault(submission_id, []).append(
                     "the letter stored on the submission does not match the digest frozen in its chain"
                 )
