@@ -175,7 +175,7 @@ def current_version() -> str:
     the content models' signals); other processes see it within the TTL.
     """
     global _last_version
-    ttl = getattr(settings, "GUIDE_VERSION_TTL", 0)
+    ttl = settings.GUIDE_VERSION_TTL
     read_at, version = _last_version
     now = time.monotonic()
     if version and now - read_at < ttl:
