@@ -129,13 +129,12 @@ def _history(submission, *, events: int, screenshots: int) -> None:
     from requests_app.tracking import append_event
 
     at = submission.filed_at
-    sha = evidence.sha256_hex
     with transaction.atomic():
         append_event(submission=submission, event_type="created", data={"action": submission.action_slug}, at=at)
         append_event(
             submission=submission,
             event_type="letter_frozen",
-            data={"letter_hmac": sha(submission.letter_body)},
+            data={"letter_hmac": evidence.keyed_digest(submission.evidence_key, submission.letter_body)},
             at=at,
         )
         append_event(
@@ -154,13 +153,16 @@ def _history(submission, *, events: int, screenshots: int) -> None:
                 size=len(content),
                 width=1280 if number % 2 == 0 else 750,
                 height=800 if number % 2 == 0 else 1334,
-                sha256=sha(content),
+                sha256=evidence.sha256_hex(content),
                 created_at=at,
             )
             append_event(
                 submission=submission,
                 event_type="attachment_added",
-                data={"attachment": str(item.pk), "attachment_hmac": item.sha256},
+                data={
+                    "attachment": str(item.pk),
+                    "attachment_hmac": evidence.keyed_digest(submission.evidence_key, item.sha256),
+                },
                 at=at,
             )
             written += 1
@@ -177,7 +179,10 @@ def _history(submission, *, events: int, screenshots: int) -> None:
             append_event(
                 submission=submission,
                 event_type="reply_recorded",
-                data={"reply_hmac": sha(change.reply_text), "status_change": change.pk},
+                data={
+                    "reply_hmac": evidence.keyed_digest(submission.evidence_key, change.reply_text),
+                    "status_change": change.pk,
+                },
                 at=at + datetime.timedelta(days=day),
             )
             written += 1
