@@ -222,7 +222,6 @@ def _bulk(cursor, users: int) -> None:
 
 def _accounts() -> None:
     from allauth.account.models import EmailAddress
-    from allauth.mfa.totp.internal.auth import TOTP
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
 
@@ -237,6 +236,16 @@ def _accounts() -> None:
         username="bench-editor", email=EDITOR_EMAIL, password=password, is_staff=True, is_superuser=True
     )
     EmailAddress.objects.create(user=editor, email=EDITOR_EMAIL, verified=True, primary=True)
+
+
+def _editor_totp() -> None:
+    """(Re)activate the editor's TOTP: it is sealed under SECRET_KEY, which is new in every bench run."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+    from django.contrib.auth import get_user_model
+
+    editor = get_user_model().objects.get(email=EDITOR_EMAIL)
+    Authenticator.objects.filter(user=editor, type=Authenticator.Type.TOTP).delete()
     TOTP.activate(editor, EDITOR_TOTP_SECRET)
 
 
@@ -250,6 +259,7 @@ def seed(users: int) -> str:
         cursor.execute("SELECT version FROM bench_seed")
         found = [row[0] for row in cursor.fetchall()]
     if found == [key]:
+        _editor_totp()
         return f"reused seed {key}"
     if found:
         raise SystemExit(f"database holds seed {found}, not {key}: drop it and run again")
@@ -257,6 +267,7 @@ def seed(users: int) -> str:
     with transaction.atomic(), connection.cursor() as cursor:
         _bulk(cursor, users)
         _accounts()
+        _editor_totp()
         cursor.execute("INSERT INTO bench_seed (version, seconds) VALUES (%s, %s)", [key, time.monotonic() - started])
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

@@ -33,6 +33,9 @@ if not SECRET_KEY:
             "SECRET_KEY=$(python -c 'import secrets; print(secrets.token_urlsafe(50))')"
         )
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
+# Earlier keys, while a rotation settles: what they signed (sessions, links) or sealed (two-factor
+# secrets) still opens. Run `manage.py rotate_mfa_secrets` before dropping one (docs/DEPLOY.md).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -296,6 +299,8 @@ ACCOUNT_RATE_LIMITS = {
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int(
     "TRUSTED_PROXY_COUNT", default=1 if env.bool("BEHIND_PROXY", default=False) else 0
 )
+# TOTP secrets and recovery-code seeds are encrypted at rest under a key derived from SECRET_KEY.
+MFA_ADAPTER = "requests_app.mfa_secrets.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Opt-Out Guide"
 # One 30-second step either side, for phones whose clocks drift; each code still works only once.

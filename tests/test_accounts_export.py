@@ -13,6 +13,7 @@ from allauth.mfa.models import Authenticator
 from django.test import Client
 
 from requests_app import evidence, evidence_record, tracking, uploads
+from requests_app.mfa_secrets import seal
 from tests.test_accounts_factories import make_user
 from tests.test_tracking_support import file, make_guide, make_person, png_bytes, track
 
@@ -22,9 +23,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def alice():
     user = make_user()
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"})
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": seal("JBSWY3DPEHPK3PXP")})
     Authenticator.objects.create(
-        user=user, type=Authenticator.Type.RECOVERY_CODES, data={"seed": "7365637265747365656473", "used_mask": 0}
+        user=user, type=Authenticator.Type.RECOVERY_CODES, data={"seed": seal("7365637265747365656473"), "used_mask": 0}
     )
     return user
 
@@ -98,6 +99,8 @@ def test_it_contains_no_secrets(alice, client):
     text = zipfile.ZipFile(io.BytesIO(body)).read("opt-out-guide.json").decode()
     for secret in ("JBSWY3DPEHPK3PXP", "7365637265747365656473", alice.password, "secret", "seed", "session_key"):
         assert secret not in text
+    for authenticator in Authenticator.objects.filter(user=alice):
+        assert not any(str(value) in text for value in authenticator.data.values() if value), "nor sealed"
     assert client.session.session_key not in text
 
 

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.core.cache import cache
 
 from tests.test_accounts_factories import PASSWORD, make_user, totp_code
@@ -86,7 +87,7 @@ def test_it_renders_two_factor_pages(client, url):
 
 def test_it_renders_the_second_step_of_sign_in(client):
     user = make_user()
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"})
+    TOTP.activate(user, "JBSWY3DPEHPK3PXP")
     client.post("/accounts/login/", {"login": "alice@example.org", "password": PASSWORD})
     assert_site_page_within_csp(client.get("/accounts/2fa/authenticate/"))
 
