@@ -5,7 +5,8 @@ FROM python:3.13-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    PIP_DISABLE_PIP_VERSION_CHECK=1
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    XDG_CACHE_HOME=/tmp/cache
 
 # WeasyPrint's system libraries (Pango, HarfBuzz with subsetting, fontconfig) for the PDFs; the PDFs'
 # own fonts ship in static/. psycopg[binary] brings its own libpq.
@@ -32,5 +33,6 @@ EXPOSE 8000
 
 # Three sync workers suit a 2-core machine; no access log, because request lines carry ids and
 # addresses (the reverse proxy decides what it logs). /dev/shm keeps gunicorn's heartbeat off disk.
+# No control socket: nothing uses it, and its default place ($HOME/.gunicorn) is not writable here.
 CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", \
-     "--worker-tmp-dir", "/dev/shm", "--max-requests", "2000", "--max-requests-jitter", "200"]
+     "--worker-tmp-dir", "/dev/shm", "--no-control-socket", "--max-requests", "2000", "--max-requests-jitter", "200"]

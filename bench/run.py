@@ -195,6 +195,7 @@ def start_server(name: str, env: dict[str, str], workdir: Path, workers: int) ->
             str(workers),
             "--worker-class",
             "sync",
+            "--no-control-socket",  # two servers at once would share its default path
             "--log-level",
             "warning",
             "--error-logfile",

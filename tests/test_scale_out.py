@@ -144,7 +144,17 @@ class Server:
     def __init__(self, env: dict[str, str]) -> None:
         self.port = _free_port()
         self.process = subprocess.Popen(
-            [str(GUNICORN), "config.wsgi", "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--timeout", "60"],
+            [
+                str(GUNICORN),
+                "config.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                "1",
+                "--timeout",
+                "60",
+                "--no-control-socket",
+            ],
             cwd=BASE_DIR,
             env=env,
             stdout=subprocess.DEVNULL,
