@@ -50,6 +50,22 @@ def test_it_asks_where_you_live_with_every_region_kind(client):
     assert response["Cache-Control"].startswith("max-age=0")
 
 
+def test_the_country_list_follows_the_guide_and_the_language(client):
+    """The choices are built once per guide snapshot and language (forms.guide_choices), never stale."""
+    assert ">Germany</option>" in client.get("/start/where/").content.decode()
+    germany = Region.objects.get(slug="germany")
+    Region.objects.create(
+        slug="iceland", name_en="Iceland", name_de="Island", kind="eu_eea", jurisdiction=germany.jurisdiction
+    )
+    html = client.get("/start/where/").content.decode()
+    assert ">Iceland</option>" in html
+    assert ">Select a country</option>" in html
+    german = client.get("/start/where/", headers={"accept-language": "de"}).content.decode()
+    assert ">Island</option>" in german
+    assert ">Select a country</option>" not in german
+    assert ">Iceland</option>" in client.get("/start/where/").content.decode()
+
+
 def test_it_goes_through_every_question_in_order(client):
     steps = [
         ("/start/where/", {"country": "us"}, "/start/state/"),
