@@ -14,7 +14,9 @@ dropped (docs/DEPLOY.md). Without that, the staff could no longer pass the secon
 from __future__ import annotations
 
 import base64
+import binascii
 import functools
+import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -29,6 +31,11 @@ from django.conf import settings
 SECRET_FIELDS = {"totp": ("secret",), "recovery_codes": ("seed", "migrated_codes")}
 # Binds the derived key to this one use of SECRET_KEY.
 KEY_PURPOSE = b"opt-out-guide: two-factor secrets at rest"
+# A Fernet token: version byte 0x80, timestamp (8), IV (16), at least one AES block (16), HMAC (32).
+FERNET_VERSION = 0x80
+FERNET_MIN_BYTES = 1 + 8 + 16 + 16 + 32
+
+logger = logging.getLogger(__name__)
 
 
 def derive_key(secret_key: str) -> bytes:
@@ -61,7 +68,16 @@ class MFAAdapter(DefaultMFAAdapter):
         return seal(text)
 
     def decrypt(self, encrypted_text: str) -> str:
-        return unseal(encrypted_text)
+        try:
+            return unseal(encrypted_text)
+        except InvalidToken:
+            # The sign-in fails (a server error) rather than letting anyone past the second factor;
+            # the log says why, with no personal data.
+            logger.error(
+                "A two-factor secret opens under neither SECRET_KEY nor SECRET_KEY_FALLBACKS: put the "
+                "key it was sealed under back in SECRET_KEY_FALLBACKS (docs/DEPLOY.md, Rotating SECRET_KEY)."
+            )
+            raise
 
 
 def transform_secrets(kind: str, data: dict[str, Any], change: Callable[[str], str]) -> dict[str, Any]:
@@ -76,23 +92,38 @@ def transform_secrets(kind: str, data: dict[str, Any], change: Callable[[str], s
     return changed
 
 
-def is_sealed(value: str) -> bool:
-    """True when a configured key sealed `value` (a plain secret is never a valid Fernet token)."""
+def looks_sealed(value: str) -> bool:
+    """Whether `value` has the shape of a Fernet token, whichever key sealed it.
+
+    A plain secret never has: allauth's TOTP secrets are base32 and its recovery seeds hex, and
+    neither can start with the letter that the version byte 0x80 becomes ("g").
+    """
     try:
-        unseal(value)
-    except (InvalidToken, UnicodeEncodeError):
+        raw = base64.urlsafe_b64decode(value.encode("ascii"))
+    except (binascii.Error, UnicodeEncodeError, ValueError):
         return False
-    return True
+    return len(raw) >= FERNET_MIN_BYTES and raw[0] == FERNET_VERSION
 
 
 def seal_plain(value: str) -> str:
-    """Seal a secret stored before encryption at rest; leave one already sealed as it is."""
-    return value if is_sealed(value) else seal(value)
+    """Seal a secret stored in the clear; leave a sealed one as it is, even one no key opens now."""
+    return value if looks_sealed(value) else seal(value)
 
 
 def reseal(value: str) -> str:
-    """Seal again under the current SECRET_KEY; InvalidToken when no configured key opens it."""
+    """Seal under the current SECRET_KEY: a sealed secret again, a plain one (an old server's, during
+    a deploy) for the first time. InvalidToken when no configured key opens a sealed one."""
+    if not looks_sealed(value):
+        return seal(value)
     return cipher().rotate(value.encode("ascii")).decode("ascii")
+
+
+def check(value: str) -> str:
+    """`value` unchanged when the current SECRET_KEY alone opens it; InvalidToken otherwise."""
+    if not looks_sealed(value):
+        raise InvalidToken
+    _cipher((settings.SECRET_KEY,)).decrypt(value.encode("ascii"))
+    return value
 
 
 def update_all(authenticators: Iterable[Any], change: Callable[[str], str]) -> tuple[int, list[Any]]:

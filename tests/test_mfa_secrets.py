@@ -71,11 +71,35 @@ def test_resealing_moves_a_secret_to_the_current_key(settings):
 
 def test_a_plain_secret_is_never_taken_for_a_sealed_one(settings):
     _keys(settings, OLD_KEY)
-    for value in (PLAIN_SECRET, PLAIN_SEED, "", "gAAAAA", "ünïcode"):
-        assert not mfa_secrets.is_sealed(value)
-    assert mfa_secrets.is_sealed(mfa_secrets.seal(PLAIN_SECRET))
+    for value in (PLAIN_SECRET, PLAIN_SEED, "", "gAAAAA", "ünïcode", "not base64!", "ABCD" * 30):
+        assert not mfa_secrets.looks_sealed(value)
+    assert mfa_secrets.looks_sealed(mfa_secrets.seal(PLAIN_SECRET))
+    assert mfa_secrets.looks_sealed(mfa_secrets.seal(""))
+
+
+def test_a_sealed_secret_is_never_sealed_twice_even_when_no_key_opens_it(settings):
+    _keys(settings, OLD_KEY)
     sealed = mfa_secrets.seal_plain(PLAIN_SECRET)
-    assert mfa_secrets.seal_plain(sealed) == sealed, "sealing twice would lose the secret"
+    assert mfa_secrets.unseal(sealed) == PLAIN_SECRET
+    assert mfa_secrets.seal_plain(sealed) == sealed
+    _keys(settings, NEW_KEY)
+    assert mfa_secrets.seal_plain(sealed) == sealed, "sealed again, it could never be opened"
+
+
+def test_resealing_a_plain_secret_seals_it(settings):
+    """A server still on older code during a deploy may store one in the clear."""
+    _keys(settings, NEW_KEY)
+    assert mfa_secrets.unseal(mfa_secrets.reseal(PLAIN_SECRET)) == PLAIN_SECRET
+
+
+def test_a_secret_no_key_opens_is_logged_without_it_and_refused(settings, caplog):
+    _keys(settings, OLD_KEY)
+    token = mfa_secrets.seal(PLAIN_SECRET)
+    _keys(settings, NEW_KEY)
+    with pytest.raises(InvalidToken):
+        mfa_secrets.MFAAdapter().decrypt(token)
+    assert "SECRET_KEY_FALLBACKS" in caplog.text
+    assert token not in caplog.text
 
 
 def test_it_changes_only_the_secret_fields_of_each_type():
@@ -113,7 +137,7 @@ def test_activating_totp_stores_only_sealed_secrets(client):
     assert secret not in str(totp.data)
     assert mfa_secrets.unseal(totp.data["secret"]) == secret
     recovery = Authenticator.objects.get(type=Authenticator.Type.RECOVERY_CODES)
-    assert mfa_secrets.is_sealed(recovery.data["seed"])
+    assert mfa_secrets.looks_sealed(recovery.data["seed"])
     assert len(RecoveryCodes(recovery).get_unused_codes()) == 10
 
 
@@ -133,7 +157,10 @@ def test_sign_in_with_totp_survives_a_key_rotation(client, settings):
     assert signs_in(-1)
     _keys(settings, NEW_KEY, OLD_KEY)  # step 1: the new key, the old one as a fallback
     assert signs_in(0)
+    with pytest.raises(CommandError, match="2 authenticator"):
+        call_command("rotate_mfa_secrets", "--check")  # not yet: only the fallback opens them
     call_command("rotate_mfa_secrets")  # step 2
+    call_command("rotate_mfa_secrets", "--check")
     _keys(settings, NEW_KEY)  # step 3: the old key dropped
     assert signs_in(1)
     recovery = Authenticator.objects.get(type=Authenticator.Type.RECOVERY_CODES)
@@ -152,6 +179,18 @@ def test_rotation_names_the_authenticators_no_key_opens(settings, capsys):
     _keys(settings, NEW_KEY, OLD_KEY)
     call_command("rotate_mfa_secrets")
     assert "Sealed the secrets of 1 authenticator(s)" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_rotation_seals_a_secret_stored_in_the_clear(settings):
+    _keys(settings, NEW_KEY)
+    totp = Authenticator.objects.create(user=make_user(), type=Authenticator.Type.TOTP, data={"secret": PLAIN_SECRET})
+    with pytest.raises(CommandError):
+        call_command("rotate_mfa_secrets", "--check")
+    call_command("rotate_mfa_secrets")
+    totp.refresh_from_db()
+    assert mfa_secrets.unseal(totp.data["secret"]) == PLAIN_SECRET
+    call_command("rotate_mfa_secrets", "--check")
 
 
 # --- the migration ------------------------------------------------------------------------------
@@ -183,9 +222,15 @@ def test_the_migration_seals_secrets_stored_in_the_clear_and_can_be_reversed():
     migration.seal_stored_secrets(apps, _SchemaEditor())  # run again: nothing sealed twice
     totp.refresh_from_db()
     assert totp.data == sealed
+    # Stored by this code between the migration and a rollback: already sealed, opened by the reverse.
+    later = Authenticator.objects.create(
+        user=make_user("bob@example.org"), type=Authenticator.Type.TOTP, data={"secret": mfa_secrets.seal("BOB")}
+    )
 
     migration.open_stored_secrets(apps, _SchemaEditor())
     totp.refresh_from_db()
     recovery.refresh_from_db()
     assert totp.data == {"secret": PLAIN_SECRET}
     assert recovery.data == {"seed": PLAIN_SEED, "migrated_codes": ["12345678"], "used_mask": 1}
+    later.refresh_from_db()
+    assert later.data == {"secret": "BOB"}

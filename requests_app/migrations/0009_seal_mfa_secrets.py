@@ -12,7 +12,10 @@ def seal_stored_secrets(apps, schema_editor):
 
 def open_stored_secrets(apps, schema_editor):
     authenticators = apps.get_model("mfa", "Authenticator").objects.using(schema_editor.connection.alias)
-    _saved, failed = mfa_secrets.update_all(authenticators.all(), mfa_secrets.unseal)
+    def open_sealed(value):
+        return mfa_secrets.unseal(value) if mfa_secrets.looks_sealed(value) else value
+
+    _saved, failed = mfa_secrets.update_all(authenticators.all(), open_sealed)
     if failed:
         raise RuntimeError(f"authenticators {failed} were sealed under a key that is no longer configured")
 
