@@ -66,7 +66,7 @@ class GuideChoices(BaseChoiceIterator):
     """
 
     def __init__(self, choices: list[tuple[str, Any]]) -> None:
-        self.choices = choices
+        self.choices = tuple(choices)  # shared by every form: not to be changed in place
         self.frozen = _frozen(choices)
 
     def __iter__(self) -> Any:
@@ -76,9 +76,10 @@ class GuideChoices(BaseChoiceIterator):
 def guide_choices(content: GuideContent, name: str, build: Callable[[], list[tuple[str, Any]]]) -> GuideChoices:
     """`build()`'s choices for this snapshot of the guide and the active language, built once."""
     key = ("choices", name, translation.get_language())
-    if key not in content.memo:
-        content.memo[key] = GuideChoices(build())
-    return content.memo[key]
+    choices = content.memo.get(key)  # one lookup: another thread may clear the memo (MEMO_LIMIT)
+    if choices is None:
+        choices = content.memo[key] = GuideChoices(build())
+    return choices
 
 
 def _hashable(value: Any) -> Any:
@@ -195,8 +196,8 @@ class WhereForm(WizardForm):
             others.insert(0, (US, str(_("United States"))))
         return [
             ("", str(_("Select a country"))),
-            (str(_("Europe")), sorted(europe, key=lambda choice: str(choice[1]))),
-            (str(_("Elsewhere")), others),
+            (str(_("Europe")), tuple(sorted(europe, key=lambda choice: str(choice[1])))),
+            (str(_("Elsewhere")), tuple(others)),
         ]
 
 
@@ -485,11 +486,12 @@ class Wizard:
         # against (so an edit to the guide checks them afresh). Their answers are no personal data.
         key = ("wizard-answer", question, json.dumps(data, sort_keys=True, default=str))
         memo = self.content.memo
-        if key not in memo:
+        verdict = memo.get(key)  # one lookup: another thread may clear the memo in between
+        if verdict is None:
             if len(memo) >= MEMO_LIMIT:
                 memo.clear()
-            memo[key] = self.form(question, data=data).is_valid()
-        return memo[key]
+            verdict = memo[key] = self.form(question, data=data).is_valid()
+        return verdict
 
     def first_unanswered(self) -> str:
         """The first question still to answer, or CHECK when every one is answered."""
