@@ -130,12 +130,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://opt-out-guide")}
 # Several sites (or test runs) sharing one Redis database keep apart by a prefix on every key.
 CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="")
-# Sessions live in the database (Django's default engine, named here because it matters): every
-# server behind a load balancer sees the same sessions whatever the cache is, and a session ended
-# on one server (sign-out, account deletion) is ended on all. `cached_db` would save a read per
-# request only with a shared cache, and with the local-memory default it would let a server keep
-# serving a stale copy of an ended session.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database (Django's database engine, with the data encrypted at rest:
+# requests_app/sessions.py): every server behind a load balancer sees the same sessions whatever the
+# cache is, and a session ended on one server (sign-out, account deletion) is ended on all.
+# `cached_db` would save a read per request only with a shared cache, and with the local-memory
+# default it would let a server keep serving a stale copy of an ended session.
+SESSION_ENGINE = "requests_app.sessions"
 
 # Background tasks (django.tasks). django-tasks-db keeps them in the database, the one stateful
 # service, and `manage.py db_worker` runs them; tests run them immediately.

@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.contrib.sessions.backends.db import SessionStore
 from icalendar import Calendar
 
 from requests_app import deadlines, letters, plan_session
 from requests_app.models import Attachment, Plan, Submission
+from requests_app.sessions import SessionStore
 from tests.test_accounts_factories import PASSWORD, make_user
 from tests.test_tracking_support import GERMAN_PLAN, make_guide, png_bytes
 
