@@ -9,6 +9,7 @@ the order themselves.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -80,6 +81,12 @@ def guide_choices(content: GuideContent, name: str, build: Callable[[], list[tup
     if choices is None:
         choices = content.memo[key] = GuideChoices(build())
     return choices
+
+
+def alphabetical(label: Any) -> str:
+    """A sort key that files letters with accents under their base letter, as German dictionaries
+    do (Österreich among the O's, Dänemark before Deutschland), and ignores case."""
+    return unicodedata.normalize("NFKD", str(label)).encode("ascii", "ignore").decode("ascii").casefold()
 
 
 def _hashable(value: Any) -> Any:
@@ -196,7 +203,7 @@ class WhereForm(WizardForm):
             others.insert(0, (US, str(_("United States"))))
         return [
             ("", str(_("Select a country"))),
-            (str(_("Europe")), tuple(sorted(europe, key=lambda choice: str(choice[1])))),
+            (str(_("Europe")), tuple(sorted(europe, key=lambda choice: alphabetical(choice[1])))),
             (str(_("Elsewhere")), tuple(others)),
         ]
 
@@ -219,7 +226,8 @@ class StateForm(WizardForm):
     @staticmethod
     def state_choices(content: GuideContent) -> list[tuple[str, Any]]:
         states = sorted(
-            ((r.slug, r.name) for r in content.regions if r.kind == RegionKind.US_STATE), key=lambda c: c[1]
+            ((r.slug, r.name) for r in content.regions if r.kind == RegionKind.US_STATE),
+            key=lambda choice: alphabetical(choice[1]),
         )
         return [("", str(_("Select a state"))), *states]
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from requests_app import plan_session
+from requests_app import forms, plan_session
 from requests_app.models import Region
 
 from .factories import make_answers, make_meta_guide, store_answers
@@ -64,6 +66,21 @@ def test_the_country_list_follows_the_guide_and_the_language(client):
     assert ">Island</option>" in german
     assert ">Select a country</option>" not in german
     assert ">Iceland</option>" in client.get("/start/where/").content.decode()
+
+
+def test_countries_are_in_the_order_of_the_readers_alphabet(client):
+    gdpr = Region.objects.get(slug="germany").jurisdiction
+    for slug, english, german in (("austria", "Austria", "Österreich"), ("denmark", "Denmark", "Dänemark")):
+        Region.objects.create(slug=slug, name_en=english, name_de=german, kind="eu_eea", jurisdiction=gdpr)
+    german = client.get("/start/where/", headers={"accept-language": "de"}).content.decode()
+    europe = re.findall(
+        r'<option value="[a-z-]+">([^<]+)</option>', german.split('label="Europa"')[1].split("</optgroup>")[0]
+    )
+    assert europe == sorted(europe, key=forms.alphabetical)
+    assert europe.index("Dänemark") < europe.index("Deutschland")
+    assert europe.index("Norwegen") < europe.index("Österreich") < europe.index("Vereinigtes Königreich")
+    english = client.get("/start/where/").content.decode()
+    assert english.index(">Austria<") < english.index(">Denmark<") < english.index(">Germany<")
 
 
 def test_it_goes_through_every_question_in_order(client):
