@@ -83,10 +83,16 @@ def guide_choices(content: GuideContent, name: str, build: Callable[[], list[tup
     return choices
 
 
-def alphabetical(label: Any) -> str:
+# Letters that Unicode does not decompose into a base letter and a mark.
+_UNDECOMPOSED = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"})
+
+
+def alphabetical(label: Any) -> tuple[str, str]:
     """A sort key that files letters with accents under their base letter, as German dictionaries
-    do (Österreich among the O's, Dänemark before Deutschland), and ignores case."""
-    return unicodedata.normalize("NFKD", str(label)).encode("ascii", "ignore").decode("ascii").casefold()
+    do (Österreich among the O's, Dänemark before Deutschland, ß as ss), and ignores case; names
+    equal but for accents keep one order."""
+    folded = str(label).casefold().translate(_UNDECOMPOSED)
+    return unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode("ascii"), str(label)
 
 
 def _hashable(value: Any) -> Any:

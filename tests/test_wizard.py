@@ -83,6 +83,22 @@ def test_countries_are_in_the_order_of_the_readers_alphabet(client):
     assert english.index(">Austria<") < english.index(">Denmark<") < english.index(">Germany<")
 
 
+def test_the_alphabetical_key_files_every_letter_under_its_base_letter():
+    names = ["Zypern", "Österreich", "Großbritannien", "Grönland", "Dänemark", "Deutschland", "Færøer", "Łódź"]
+    assert sorted(names, key=forms.alphabetical) == [
+        "Dänemark",
+        "Deutschland",
+        "Færøer",
+        "Grönland",
+        "Großbritannien",
+        "Łódź",
+        "Österreich",
+        "Zypern",
+    ]
+    assert forms.alphabetical("Großbritannien")[0] == "grossbritannien"
+    assert sorted(["Ärger", "Arger", "arger"], key=forms.alphabetical) == ["Arger", "arger", "Ärger"]
+
+
 def test_it_goes_through_every_question_in_order(client):
     steps = [
         ("/start/where/", {"country": "us"}, "/start/state/"),
