@@ -30,6 +30,7 @@ def make_submission(*, due_in: int, user=None, **fields) -> Submission:
     fields.setdefault("status", "filed")
     fields.setdefault("language", "en")
     fields.setdefault("filed_timezone", "Europe/Berlin")
+    fields.setdefault("letter_body", LETTER)
     return Submission.objects.create(
         user=user or make_user(f"person-{Submission.objects.count()}@example.org"),
         plan_item_key=f"object-ai-instagram#{Submission.objects.count()}",
@@ -43,7 +44,6 @@ def make_submission(*, due_in: int, user=None, **fields) -> Submission:
         recipient="Meta Platforms Ireland Limited",
         account="@anna_secret",
         letter_subject="Objection: Instagram account @anna_secret",
-        letter_body=LETTER,
         filed_at=NOW - datetime.timedelta(days=20),
         due_on=TODAY + datetime.timedelta(days=due_in),
         **fields,

@@ -7,9 +7,12 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 
-from requests_app.models import Event, Submission
+from requests_app import evidence, tracking
+from requests_app.models import Event, EventType, Submission
 from tests.test_evidence_record import _edit_event_in_the_database
+from tests.test_reminders import make_submission
 from tests.test_verify_support import filed_request, make_guide, make_person, track
 
 pytestmark = pytest.mark.django_db
@@ -86,22 +89,7 @@ def test_chains_of_deleted_accounts_still_verify():
 
 def _legacy_chain(body: str, frozen: str, email: str) -> Submission:
     """A chain begun before letters were frozen as keyed digests: its letter_frozen event holds letter_sha256."""
-    from django.db import transaction
-
-    from requests_app import evidence, tracking
-    from requests_app.models import EventType
-
-    submission = Submission.objects.create(
-        user=make_person(email),
-        plan_item_key="object-ai-instagram",
-        action_slug="object-ai-instagram",
-        action_title="Object",
-        region_slug="germany",
-        region_name="Germany",
-        jurisdiction_slug="eu",
-        law="gdpr",
-        letter_body=body,
-    )
+    submission = make_submission(due_in=30, user=make_person(email), letter_body=body)
     with transaction.atomic():
         tracking.append_event(
             submission=submission,
