@@ -33,8 +33,8 @@ if not SECRET_KEY:
             "SECRET_KEY=$(python -c 'import secrets; print(secrets.token_urlsafe(50))')"
         )
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
-# Earlier keys, while a rotation settles: what they signed (sessions, links) or sealed (two-factor
-# secrets) still opens. Run `manage.py rotate_mfa_secrets` before dropping one (docs/DEPLOY.md).
+# Earlier keys, while a rotation settles: what they signed (emailed links) or sealed (sessions,
+# two-factor secrets) still opens. Run `manage.py rotate_mfa_secrets` before dropping one (docs/DEPLOY.md).
 SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])

@@ -118,7 +118,8 @@ class GuideContent:
     # (platform slug, jurisdiction slug) -> controller
     controllers: dict[tuple[str, str], ControllerInfo] = field(default_factory=dict)
     actions: tuple[ActionInfo, ...] = ()
-    # Results computed from this snapshot alone, kept as long as it is (forms.Wizard's answer checks).
+    # Results computed from this snapshot alone, kept as long as it is (the wizard's answer checks
+    # and question choices, forms.py).
     memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def region(self, slug: str | None) -> RegionInfo | None:

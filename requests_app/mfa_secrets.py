@@ -67,28 +67,26 @@ def transform_secrets(kind: str, data: dict[str, Any], change: Callable[[str], s
     return changed
 
 
-def looks_sealed(value: str) -> bool:
-    """Whether `value` is sealed, by whichever key. A plain secret never looks it: allauth's TOTP
-    secrets are base32 and its seeds hex, and neither starts with the "g" of Fernet's version byte."""
-    return sealing.looks_sealed(value)
-
-
 def seal_plain(value: str) -> str:
-    """Seal a secret stored in the clear; leave a sealed one as it is, even one no key opens now."""
-    return value if looks_sealed(value) else seal(value)
+    """Seal a secret stored in the clear; leave a sealed one as it is, even one no key opens now.
+
+    A plain secret never looks sealed: allauth's TOTP secrets are base32 and its seeds hex, and
+    neither starts with the "g" that Fernet's version byte becomes.
+    """
+    return value if sealing.looks_sealed(value) else seal(value)
 
 
 def reseal(value: str) -> str:
     """Seal under the current SECRET_KEY: a sealed secret again, a plain one (an old server's, during
     a deploy) for the first time. InvalidToken when no configured key opens a sealed one."""
-    if not looks_sealed(value):
+    if not sealing.looks_sealed(value):
         return seal(value)
     return sealing.cipher(PURPOSE).rotate(value.encode("ascii")).decode("ascii")
 
 
 def check(value: str) -> str:
     """`value` unchanged when the current SECRET_KEY alone opens it; InvalidToken otherwise."""
-    if not looks_sealed(value):
+    if not sealing.looks_sealed(value):
         raise InvalidToken
     sealing.current_cipher(PURPOSE).decrypt(value.encode("ascii"))
     return value

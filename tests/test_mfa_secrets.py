@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from requests_app import mfa_secrets
+from requests_app import mfa_secrets, sealing
 from tests.test_accounts_factories import PASSWORD, make_user, totp_code
 
 OLD_KEY = "old-secret-key-" + "o" * 40
@@ -72,9 +72,9 @@ def test_resealing_moves_a_secret_to_the_current_key(settings):
 def test_a_plain_secret_is_never_taken_for_a_sealed_one(settings):
     _keys(settings, OLD_KEY)
     for value in (PLAIN_SECRET, PLAIN_SEED, "", "gAAAAA", "ünïcode", "not base64!", "ABCD" * 30):
-        assert not mfa_secrets.looks_sealed(value)
-    assert mfa_secrets.looks_sealed(mfa_secrets.seal(PLAIN_SECRET))
-    assert mfa_secrets.looks_sealed(mfa_secrets.seal(""))
+        assert not sealing.looks_sealed(value)
+    assert sealing.looks_sealed(mfa_secrets.seal(PLAIN_SECRET))
+    assert sealing.looks_sealed(mfa_secrets.seal(""))
 
 
 def test_a_sealed_secret_is_never_sealed_twice_even_when_no_key_opens_it(settings):
@@ -137,7 +137,7 @@ def test_activating_totp_stores_only_sealed_secrets(client):
     assert secret not in str(totp.data)
     assert mfa_secrets.unseal(totp.data["secret"]) == secret
     recovery = Authenticator.objects.get(type=Authenticator.Type.RECOVERY_CODES)
-    assert mfa_secrets.looks_sealed(recovery.data["seed"])
+    assert sealing.looks_sealed(recovery.data["seed"])
     assert len(RecoveryCodes(recovery).get_unused_codes()) == 10
 
 

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from requests_app import mfa_secrets
+from requests_app import mfa_secrets, sealing
 
 
 def seal_stored_secrets(apps, schema_editor):
@@ -13,7 +13,7 @@ def seal_stored_secrets(apps, schema_editor):
 def open_stored_secrets(apps, schema_editor):
     authenticators = apps.get_model("mfa", "Authenticator").objects.using(schema_editor.connection.alias)
     def open_sealed(value):
-        return mfa_secrets.unseal(value) if mfa_secrets.looks_sealed(value) else value
+        return mfa_secrets.unseal(value) if sealing.looks_sealed(value) else value
 
     _saved, failed = mfa_secrets.update_all(authenticators.all(), open_sealed)
     if failed:
