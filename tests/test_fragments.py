@@ -44,6 +44,11 @@ def _empty_store():
     fragments.store.clear()
 
 
+def bare_engine() -> Engine:
+    """An engine with nothing but the fragment tag."""
+    return Engine(libraries={"fragments": "requests_app.templatetags.fragments"})
+
+
 def render(engine: Engine, name: str, **context) -> str:
     return engine.get_template(name).render(Context(context))
 
@@ -71,12 +76,8 @@ def test_the_same_fragment_compiled_again_is_the_same_entry(engine):
 
 
 def test_fragments_of_templates_from_strings_are_told_apart():
-    first = Engine(libraries={"fragments": "requests_app.templatetags.fragments"}).from_string(
-        "{% load fragments %}{% fragment %}one{% endfragment %}"
-    )
-    second = Engine(libraries={"fragments": "requests_app.templatetags.fragments"}).from_string(
-        "{% load fragments %}{% fragment %}two{% endfragment %}"
-    )
+    first = bare_engine().from_string("{% load fragments %}{% fragment %}one{% endfragment %}")
+    second = bare_engine().from_string("{% load fragments %}{% fragment %}two{% endfragment %}")
     assert first.render(Context()) == "one"
     assert second.render(Context()) == "two"
 
@@ -121,9 +122,7 @@ def test_a_value_that_cannot_be_a_key_renders_uncached(engine):
 
 def test_it_needs_its_end_tag():
     with pytest.raises(TemplateSyntaxError):
-        Engine(libraries={"fragments": "requests_app.templatetags.fragments"}).from_string(
-            "{% load fragments %}{% fragment %}never closed"
-        )
+        bare_engine().from_string("{% load fragments %}{% fragment %}never closed")
 
 
 def test_the_store_forgets_the_least_recently_used():
@@ -168,7 +167,7 @@ def test_two_visitors_each_tick_a_step_with_their_own_token():
 
 
 def test_with_if_it_is_kept_only_while_the_condition_holds():
-    engine = Engine(libraries={"fragments": "requests_app.templatetags.fragments"})
+    engine = bare_engine()
     template = engine.from_string(
         "{% load fragments %}{% fragment key if shared %}{{ key }}:{{ other }}{% endfragment %}"
     )
@@ -183,9 +182,7 @@ def test_with_if_it_is_kept_only_while_the_condition_holds():
 @pytest.mark.parametrize("source", ["{% fragment a if %}", "{% fragment a if b c %}", "{% fragment if a b %}"])
 def test_if_takes_exactly_one_value(source):
     with pytest.raises(TemplateSyntaxError):
-        Engine(libraries={"fragments": "requests_app.templatetags.fragments"}).from_string(
-            "{% load fragments %}" + source + "{% endfragment %}"
-        )
+        bare_engine().from_string("{% load fragments %}" + source + "{% endfragment %}")
 
 
 # The wizard's questions, whose unsubmitted pages are fragments.
