@@ -1,0 +1,76 @@
+"""The app's models, one module per kind of data, all re-exported here.
+
+`guide` is the content editors maintain, `tracking` a person's tracked requests and their
+evidence, `accounts` what else an account holds. One app label, one set of migrations and tables:
+`from requests_app.models import Submission` works as it always did, and so do the migrations'
+references (such as `requests_app.models.new_evidence_key`).
+"""
+
+from __future__ import annotations
+
+from .accounts import AccountSettings, Plan
+from .guide import (
+    STALE_AFTER_DAYS,
+    Action,
+    ActionKind,
+    Audience,
+    DeadlineUnit,
+    FilingMethod,
+    Jurisdiction,
+    Law,
+    LetterTemplate,
+    Platform,
+    PlatformController,
+    Region,
+    RegionKind,
+    Situation,
+    Step,
+    Translated,
+)
+from .tracking import (
+    ANSWERED_STATUSES,
+    Attachment,
+    Event,
+    EventQuerySet,
+    EventType,
+    Reminder,
+    ReminderKind,
+    StatusChange,
+    Submission,
+    SubmissionQuerySet,
+    SubmissionStatus,
+    new_evidence_key,
+)
+
+__all__ = [
+    "ANSWERED_STATUSES",
+    "STALE_AFTER_DAYS",
+    "AccountSettings",
+    "Action",
+    "ActionKind",
+    "Attachment",
+    "Audience",
+    "DeadlineUnit",
+    "Event",
+    "EventQuerySet",
+    "EventType",
+    "FilingMethod",
+    "Jurisdiction",
+    "Law",
+    "LetterTemplate",
+    "Plan",
+    "Platform",
+    "PlatformController",
+    "Region",
+    "RegionKind",
+    "Reminder",
+    "ReminderKind",
+    "Situation",
+    "StatusChange",
+    "Step",
+    "Submission",
+    "SubmissionQuerySet",
+    "SubmissionStatus",
+    "Translated",
+    "new_evidence_key",
+]

@@ -1,0 +1,242 @@
+"""Request tracking's data: submissions, their status changes, screenshots, evidence events, reminders.
+
+Every query for these starts from the owner (`Submission.objects.for_user`); editors have no
+permission on any of them. Facts about the guide are copied onto a submission when it is made, so
+later edits to guide content never change the record of what was filed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .guide import Action, ActionKind, Law
+
+
+class SubmissionStatus(models.TextChoices):
+    DRAFT = "draft", _("Not filed yet")
+    FILED = "filed", _("Filed")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", _("Refused")
+    ESCALATED = "escalated", _("Escalated")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+def new_evidence_key() -> str:
+    return secrets.token_hex(32)
+
+
+# Statuses after which the company has answered: no deadline is running.
+ANSWERED_STATUSES = frozenset({SubmissionStatus.GRANTED, SubmissionStatus.REFUSED, SubmissionStatus.WITHDRAWN})
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def for_user(self, user) -> SubmissionQuerySet:
+        return self.filter(user=user)
+
+
+class Submission(models.Model):
+    """One tracked request: what was (or will be) filed with whom, and what happened since.
+
+    Facts about the guide at filing time are copied here (action, platform,
+    region, law, content version), so later edits to guide content never change
+    the record of what was filed.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions")
+    action = models.ForeignKey(Action, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    plan_item_key = models.CharField(max_length=100, help_text=_('The plan item, e.g. "object-ai-instagram#2".'))
+    escalates = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="escalations")
+    # Frozen facts about the guide when the submission was created.
+    action_slug = models.SlugField()
+    action_title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=12, choices=ActionKind.choices, default=ActionKind.REQUEST)
+    platform_name = models.CharField(max_length=100, blank=True)
+    region_slug = models.SlugField()
+    region_name = models.CharField(max_length=200)
+    jurisdiction_slug = models.SlugField()
+    law = models.CharField(max_length=20, choices=Law.choices)
+    legal_basis = models.CharField(max_length=300, blank=True)
+    official_url = models.URLField(blank=True)
+    recipient = models.CharField(max_length=200, blank=True, help_text=_("Controller or authority addressed."))
+    content_version = models.CharField(max_length=64, blank=True)
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
+    person_name = models.TextField(blank=True, help_text=_("The name the letter was written with, as given."))
+    # Keys the digests of personal text in this submission's evidence events (evidence.keyed_digest).
+    # Deleted with the submission, so the events left behind can no longer be matched to a guess.
+    evidence_key = models.CharField(max_length=64, default=new_evidence_key, editable=False)
+    account = models.CharField(max_length=300, blank=True)
+    # The letter exactly as filed: frozen when filed.
+    letter_subject = models.CharField(max_length=300, blank=True)
+    letter_body = models.TextField(blank=True)
+    form_fields = models.JSONField(default=list, blank=True)
+    # Filing.
+    status = models.CharField(max_length=12, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT)
+    filed_at = models.DateTimeField(null=True, blank=True)
+    filed_timezone = models.CharField(max_length=64, blank=True, help_text=_("IANA time zone of the person."))
+    reference = models.CharField(max_length=200, blank=True)
+    confirmation_text = models.TextField(blank=True)
+    # Deadlines, computed from the jurisdiction's rule when filed.
+    due_on = models.DateField(null=True, blank=True)
+    extended_due_on = models.DateField(null=True, blank=True)
+    extended = models.BooleanField(default=False)
+    acknowledge_by = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "created_at"]
+        indexes = [
+            models.Index(fields=["user", "status", "due_on"], name="submission_user_status_due"),
+            models.Index(fields=["user", "created_at"], name="submission_user_created"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "plan_item_key"],
+                condition=models.Q(escalates__isnull=True),
+                name="one_submission_per_plan_item",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action_title} ({self.pk})"
+
+    @property
+    def current_due_on(self) -> datetime.date | None:
+        return self.extended_due_on if self.extended else self.due_on
+
+
+class StatusChange(models.Model):
+    """A change of a submission's status, with the date it happened and the company's reply if any."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="status_changes")
+    status = models.CharField(max_length=12, choices=SubmissionStatus.choices)
+    happened_on = models.DateField()
+    note = models.TextField(blank=True)
+    reply_text = models.TextField(blank=True, help_text=_("The company's reply, pasted."))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["happened_on", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.status} on {self.happened_on}"
+
+
+class Attachment(models.Model):
+    """An uploaded screenshot or reply, re-encoded (no EXIF, no GPS) and kept in the database.
+
+    Kept as bytes in the database so every app server on one PostgreSQL sees
+    it and there is one thing to back up.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="attachments")
+    content = models.BinaryField()
+    content_type = models.CharField(max_length=30)
+    size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Attachment {self.pk}"
+
+
+class EventType(models.TextChoices):
+    CREATED = "created", _("Created")
+    LETTER_FROZEN = "letter_frozen", _("Letter frozen")
+    FILED = "filed", _("Filed")
+    ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    REPLY_RECORDED = "reply_recorded", _("Reply recorded")
+    ESCALATED = "escalated", _("Escalated")
+    EXPORTED = "exported", _("Exported")
+
+
+class EventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Events are append-only.")
+
+    def delete(self):
+        raise TypeError("Events are append-only.")
+
+
+class Event(models.Model):
+    """One entry of a submission's append-only, hash-chained log (see evidence.py).
+
+    It refers to the submission by id, not by foreign key, and holds facts and
+    hashes only (never personal text), so it outlives deleted content and the
+    chain still verifies. The database refuses UPDATE and DELETE (triggers in
+    migration 0004) as well as this model's API.
+    """
+
+    submission_id = models.UUIDField(db_index=False)
+    seq = models.PositiveIntegerField()
+    type = models.CharField(max_length=20, choices=EventType.choices)
+    at = models.DateTimeField()
+    data = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["submission_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["submission_id", "seq"], name="one_event_per_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} #{self.seq} {self.type}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("Events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Events are append-only.")
+
+
+class ReminderKind(models.TextChoices):
+    WEEK_BEFORE = "week_before", _("A week before the due date")
+    DAY_BEFORE = "day_before", _("The day before the due date")
+    OVERDUE = "overdue", _("The day after the due date passed")
+
+
+class Reminder(models.Model):
+    """One reminder email about a submission's due date (see reminders.py).
+
+    Created in the same transaction that enqueues the task which sends it, and unique per
+    submission, kind and due date: however often `send_reminders` runs, and on however many
+    machines, each reminder is sent once. The due date is part of the key because an extension
+    moves the deadline, and the new date deserves its own reminders.
+    """
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=12, choices=ReminderKind.choices)
+    due_on = models.DateField(help_text=_("The due date this reminder is about."))
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True, help_text=_("Blank until the email has gone."))
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "kind", "due_on"], name="one_reminder_per_kind_and_due_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} reminder for {self.submission_id} (due {self.due_on})"
