@@ -10,5 +10,7 @@ class RequestsAppConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Connects the receivers that claim a visitor's plan on sign-up and sign-in.
+        # Connects the receivers that claim a visitor's plan on sign-up and sign-in, and registers
+        # the guide's admin (Django's autodiscovery looks for requests_app.admin only).
         from . import claim  # noqa: F401
+        from .guide import admin  # noqa: F401

@@ -23,9 +23,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from .content import GuideContent, PlatformInfo
+from .guide.planning import MAX_ACCOUNTS
+from .guide.snapshot import GuideContent, PlatformInfo
 from .models import RegionKind, Situation
-from .planning import MAX_ACCOUNTS
 
 US = "us"
 NONE = "none"

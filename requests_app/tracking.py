@@ -23,8 +23,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import deadlines, evidence, letters, plan_session, planning
-from .content import GuideContent, content_version, load_content
+from . import deadlines, evidence, letters, plan_session
+from .guide import planning
+from .guide.content import content_version, load_content
+from .guide.snapshot import GuideContent
 from .models import (
     ANSWERED_STATUSES,
     Action,

@@ -34,7 +34,7 @@ from icalendar import Event as CalendarEvent
 
 from . import tracking
 from .claim import load_plan_data
-from .content import load_content
+from .guide.content import load_content
 from .models import ActionKind, Attachment, Event, Region, Submission, SubmissionStatus
 from .tracking_forms import EscalateForm, FilingForm, TrackForm, UpdateForm, UploadForm
 from .uploads import FILE_EXTENSIONS

@@ -21,13 +21,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect
 
 from . import claim, letters
-from .content import GuideContent, StepInfo, load_content
 from .forms import CHECK, QUESTIONS, US, SituationForm, Wizard
+from .guide.content import load_content
+from .guide.markup import render_markdown
+from .guide.planning import Answers, Plan, PlanItem, build_plan
+from .guide.snapshot import GuideContent, StepInfo
 from .letters import RenderedLetter
-from .markup import render_markdown
 from .models import FilingMethod, Submission
 from .pdf import render_pdf
-from .planning import Answers, Plan, PlanItem, build_plan
 from .throttle import RENDER_PDF, throttle
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from requests_app.content import content_version, load_content, read_content
+from requests_app.guide.content import content_version, load_content, read_content
 from requests_app.models import Action, Step
 
 from .factories import make_action, make_jurisdiction, make_letter, make_meta_guide, make_platform

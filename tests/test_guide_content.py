@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from requests_app.guide_io import load_guide
+from requests_app.guide.yaml_io import load_guide
 from requests_app.models import Action, ActionKind, Jurisdiction, LetterTemplate, PlatformController, Region, Step
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from requests_app.guide_io import GUIDE_DIR, load_guide
+from requests_app.guide.yaml_io import GUIDE_DIR, load_guide
 from requests_app.models import Action, Jurisdiction, LetterTemplate, Region, Step
 
 pytestmark = pytest.mark.django_db

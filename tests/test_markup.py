@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils.safestring import SafeString
 
-from requests_app.markup import render_markdown
+from requests_app.guide.markup import render_markdown
 
 
 def test_it_renders_markdown():

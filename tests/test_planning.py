@@ -7,8 +7,9 @@ import itertools
 
 import pytest
 
-from requests_app.content import ActionInfo, GuideContent, PlatformInfo, RegionInfo, StepInfo, load_content
-from requests_app.planning import Answers, UnknownRegion, applies, build_plan
+from requests_app.guide.content import load_content
+from requests_app.guide.planning import Answers, UnknownRegion, applies, build_plan
+from requests_app.guide.snapshot import ActionInfo, GuideContent, PlatformInfo, RegionInfo, StepInfo
 
 from .factories import make_meta_guide
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from requests_app.guide_io import GUIDE_DIR, export_guide
+from requests_app.guide.yaml_io import GUIDE_DIR, export_guide
 
 
 class Command(BaseCommand):

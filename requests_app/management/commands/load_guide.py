@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from requests_app.guide_io import GUIDE_DIR, GuideError, load_guide
+from requests_app.guide.yaml_io import GUIDE_DIR, GuideError, load_guide
 from requests_app.models import Action
 
 

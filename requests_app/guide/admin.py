@@ -23,9 +23,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import letters
-from .markup import render_markdown
-from .models import (
+from .. import letters
+from ..models import (
     STALE_AFTER_DAYS,
     Action,
     Jurisdiction,
@@ -35,6 +34,7 @@ from .models import (
     Region,
     Step,
 )
+from .markup import render_markdown
 
 admin.site.site_header = "Opt-Out Guide content"
 admin.site.site_title = "Opt-Out Guide content"

@@ -1,6 +1,6 @@
 """Load the shipped guide from YAML data files into the database, and export it back.
 
-The files in `guide/` are the reviewed source of the shipped content: editors change them in a
+The files in `guide/data/` are the reviewed source of the shipped content: editors change them in a
 pull request, `manage.py load_guide` upserts them, and `manage.py export_guide` writes what editors
 changed in admin back into the same format so it can be reviewed as a diff.
 
@@ -12,8 +12,8 @@ Layout of a guide directory (keys are model field names; references are by slug)
 - `actions/<slug>.yaml`: one action per file, with `jurisdictions` (slugs), its `steps` and its
   `letter_templates` (one per language) nested.
 
-Loading is one transaction: every entry is validated with `full_clean()` (and letter templates by
-`letters.validate_template` when that module provides it), and the first invalid entry stops the
+Loading is one transaction: every entry is validated with `full_clean()` (and letter templates and
+form fields by `letters`, as admin does on save), and the first invalid entry stops the
 load with a `GuideError` naming the file, the entry and the reason, leaving the database unchanged.
 Only entries whose values differ are saved, so loading the same files twice writes nothing and adds
 no history rows. Entries that exist in the database but not in the files are left alone (editors may
@@ -23,20 +23,19 @@ have added them in admin) and reported.
 from __future__ import annotations
 
 import datetime
-import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from .models import Action, Jurisdiction, LetterTemplate, Platform, PlatformController, Region, Step
+from .. import letters
+from ..models import Action, Jurisdiction, LetterTemplate, Platform, PlatformController, Region, Step
 
-GUIDE_DIR = Path(__file__).resolve().parent / "guide"
+GUIDE_DIR = Path(__file__).resolve().parent / "data"
 
 JURISDICTIONS_FILE = "jurisdictions.yaml"
 REGIONS_FILE = "regions.yaml"
@@ -88,8 +87,6 @@ class LoadReport:
     counts: dict[str, Counts] = field(default_factory=lambda: {m.__name__: Counts() for m in MODELS})
     # Entries in the database that no file mentions, e.g. {"Step": ["added-in-admin"]}.
     not_in_files: dict[str, list[str]] = field(default_factory=dict)
-    # False when requests_app.letters (or its validate_template) is not there to check letters.
-    letters_validated: bool = False
 
     @property
     def total(self) -> Counts:
@@ -110,10 +107,6 @@ class LoadReport:
         out.append(f"{'Total':<{width}}  created {t.created}, updated {t.updated}, unchanged {t.unchanged}")
         for name, keys in self.not_in_files.items():
             out.append(f"{name}: {len(keys)} in the database but not in the files, left as they are: {', '.join(keys)}")
-        if not self.letters_validated:
-            out.append(
-                "Letter templates were checked by full_clean() only: requests_app.letters.validate_template is missing."
-            )
         return out
 
 
@@ -156,15 +149,6 @@ class _Loader:
         self.root = root
         self.report = LoadReport()
         self.seen: dict[str, set[str]] = {m.__name__: set() for m in MODELS}
-        letters = _letters_module()
-        self.validate_letter: Callable[[str, str], None] | None = getattr(letters, "validate_template", None)
-        self.validate_form_fields: Callable[[Any], None] | None = getattr(letters, "validate_form_fields", None)
-        # Whatever letters.py raises for a bad template (LetterError), beside Django's ValidationError.
-        self.letter_errors: tuple[type[Exception], ...] = (
-            ValidationError,
-            getattr(letters, "LetterError", ValidationError),
-        )
-        self.report.letters_validated = self.validate_letter is not None
 
     # Files
 
@@ -226,7 +210,7 @@ class _Loader:
 
     def load_action(self, path: Path, entry: dict[str, Any]) -> None:
         steps = entry.get("steps") or []
-        letters = entry.get("letter_templates") or []
+        templates = entry.get("letter_templates") or []
         action, status = self.upsert(
             path,
             Action,
@@ -238,12 +222,12 @@ class _Loader:
         if self.set_jurisdictions(path, action, entry.get("jurisdictions") or []) and status == "unchanged":
             status = "updated"
         self.count(Action, status)
-        for name, items in (("steps", steps), ("letter_templates", letters)):
+        for name, items in (("steps", steps), ("letter_templates", templates)):
             if not isinstance(items, list):
                 raise GuideError(path, action.slug, f"'{name}' must be a list")
         for item in steps:
             self.load_entry(path, Step, item, parent=("action", action))
-        for item in letters:
+        for item in templates:
             where = f"{action.slug} letter in {_describe_ref(item, 'language')}"
             template = self.load_entry(
                 path, LetterTemplate, item, parent=("action", action), key=("language",), where=where
@@ -265,19 +249,15 @@ class _Loader:
         return True
 
     def check_letter(self, path: Path, where: str, template: LetterTemplate) -> None:
-        if self.validate_letter is None:
-            return
         try:
-            self.validate_letter(template.subject, template.body)
-        except self.letter_errors as exc:
+            letters.validate_template(template.subject, template.body)
+        except letters.LetterError as exc:
             raise GuideError(path, where, _describe_error(exc)) from exc
 
     def check_form_fields(self, path: Path, action: Action) -> None:
-        if self.validate_form_fields is None:
-            return
         try:
-            self.validate_form_fields(action.form_fields)
-        except self.letter_errors as exc:
+            letters.validate_form_fields(action.form_fields)
+        except letters.LetterError as exc:
             raise GuideError(path, action.slug, f"form_fields: {_describe_error(exc)}") from exc
 
     def load_entry(self, path: Path, model: type[models.Model], entry: Any, **options: Any) -> models.Model:
@@ -408,16 +388,6 @@ def _db_keys(model: type[models.Model]) -> list[str]:
     if model is LetterTemplate:
         return [f"{a}/{lang}" for a, lang in model.objects.values_list("action__slug", "language")]
     return list(model._default_manager.values_list("slug", flat=True))
-
-
-def _letters_module() -> ModuleType | None:
-    """requests_app.letters when it exists: it is written separately from this module."""
-    try:
-        return importlib.import_module("requests_app.letters")
-    except ModuleNotFoundError as exc:
-        if exc.name != "requests_app.letters":
-            raise
-        return None
 
 
 def load_guide(path: Path | str = GUIDE_DIR) -> LoadReport:

@@ -1,6 +1,6 @@
 """From a person's answers and the guide content to their plan: which actions and steps apply.
 
-Pure: plain dataclasses in (`Answers`, `content.GuideContent`), plain dataclasses out (`Plan`); no
+Pure: plain dataclasses in (`Answers`, `snapshot.GuideContent`), plain dataclasses out (`Plan`); no
 database, no request, no letters. The rules, in the order they are applied to each action:
 
 1. Escalations (complaints, reminders) are never in the initial plan: they follow from tracking a
@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from .content import ActionInfo, GuideContent, JurisdictionInfo, PlatformInfo, RegionInfo, StepInfo
+from .snapshot import ActionInfo, GuideContent, JurisdictionInfo, PlatformInfo, RegionInfo, StepInfo
 
 EVERYONE = "everyone"
 MAX_ACCOUNTS = 10

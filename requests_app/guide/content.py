@@ -1,9 +1,8 @@
-"""Guide content as plain data: one snapshot of the database for one language.
+"""The guide's content read from the database: one snapshot per language, kept while it is unchanged.
 
 `load_content()` reads regions, jurisdictions, platforms, controllers, actions, their steps and their
-letter templates in a fixed number of queries, whatever the size of the guide, and returns frozen
-dataclasses with every translated text already resolved. `planning.build_plan` works only on this
-snapshot, so it can be tested without a database and a page never queries per step.
+letter templates in a fixed number of queries, whatever the size of the guide, and returns the frozen
+dataclasses of `guide.snapshot` with every translated text already resolved.
 
 The snapshot is kept per process and language while the guide does not change. Whether it changed
 is one query, `content_version()`: every edit of guide content, in admin or by `load_guide`, adds a
@@ -17,7 +16,6 @@ from __future__ import annotations
 import datetime
 import threading
 import time
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -25,108 +23,17 @@ from django.db.models import Prefetch
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
 
-from .models import Action, ActionKind, Jurisdiction, LetterTemplate, Platform, PlatformController, Region, Step
-
-
-@dataclass(frozen=True)
-class JurisdictionInfo:
-    slug: str
-    name: str
-    law: str
-    authority_name: str = ""
-    authority_url: str = ""
-    authority_complaint_url: str = ""
-    authority_email: str = ""
-
-
-@dataclass(frozen=True)
-class RegionInfo:
-    slug: str
-    name: str
-    kind: str
-    jurisdiction: str
-    local_authority_name: str = ""
-    local_authority_url: str = ""
-
-
-@dataclass(frozen=True)
-class PlatformInfo:
-    slug: str
-    name: str
-    multiple_accounts: bool = False
-
-
-@dataclass(frozen=True)
-class ControllerInfo:
-    name: str
-    address: str = ""
-
-
-@dataclass(frozen=True)
-class StepInfo:
-    slug: str
-    title: str
-    body: str = ""
-    official_url: str = ""
-    source_url: str = ""
-    last_verified_on: datetime.date | None = None
-    unverified: bool = False
-    caveat: str = ""
-
-
-@dataclass(frozen=True)
-class LetterInfo:
-    """A letter template's Jinja2 source, in the language the snapshot was loaded for."""
-
-    language: str
-    subject: str
-    body: str
-
-
-@dataclass(frozen=True)
-class ActionInfo:
-    slug: str
-    kind: str
-    title: str
-    platform: str | None = None
-    summary: str = ""
-    legal_basis: str = ""
-    caveat: str = ""
-    filing_method: str = "none"
-    official_url: str = ""
-    email_to: str = ""
-    form_fields: tuple[dict, ...] = ()
-    audience: str = "anyone"
-    per_account: bool = False
-    situations: frozenset[str] = frozenset()
-    # Empty: the action applies in every jurisdiction.
-    jurisdictions: frozenset[str] = frozenset()
-    steps: tuple[StepInfo, ...] = ()
-    letter: LetterInfo | None = None
-
-    @property
-    def is_escalation(self) -> bool:
-        return self.kind == ActionKind.ESCALATION
-
-
-@dataclass(frozen=True)
-class GuideContent:
-    language: str
-    regions: tuple[RegionInfo, ...] = ()
-    jurisdictions: dict[str, JurisdictionInfo] = field(default_factory=dict)
-    platforms: tuple[PlatformInfo, ...] = ()
-    # (platform slug, jurisdiction slug) -> controller
-    controllers: dict[tuple[str, str], ControllerInfo] = field(default_factory=dict)
-    actions: tuple[ActionInfo, ...] = ()
-    # Results computed from this snapshot alone, kept as long as it is (the wizard's answer checks
-    # and question choices, forms.py).
-    memo: dict = field(default_factory=dict, compare=False, repr=False)
-
-    def region(self, slug: str | None) -> RegionInfo | None:
-        return next((region for region in self.regions if region.slug == slug), None)
-
-    def platform(self, slug: str | None) -> PlatformInfo | None:
-        return next((platform for platform in self.platforms if platform.slug == slug), None)
+from ..models import Action, Jurisdiction, LetterTemplate, Platform, PlatformController, Region, Step
+from .snapshot import (
+    ActionInfo,
+    ControllerInfo,
+    GuideContent,
+    JurisdictionInfo,
+    LetterInfo,
+    PlatformInfo,
+    RegionInfo,
+    StepInfo,
+)
 
 
 def _letter(templates: list[LetterTemplate], language: str) -> LetterInfo | None:
