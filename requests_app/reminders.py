@@ -28,7 +28,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from . import deadlines, letters, tracking
+from . import deadlines, tracking
+from .letters.contract import format_date
 from .models import AccountSettings, Reminder, ReminderKind, Submission, SubmissionStatus
 
 logger = logging.getLogger(__name__)
@@ -156,7 +157,7 @@ def reminder_message(reminder: Reminder) -> EmailMessage:
         "who": f"{recipient} ({submission.platform_name})"
         if submission.platform_name and submission.platform_name not in recipient
         else recipient,
-        "due_on": letters.format_date(reminder.due_on, language),
+        "due_on": format_date(reminder.due_on, language),
         "url": settings.SITE_URL + reverse("requests_detail", args=[submission.pk]),
     }
     with translation.override(language):

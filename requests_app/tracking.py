@@ -23,10 +23,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import deadlines, evidence, letters, plan_session
+from . import deadlines, evidence, plan_session
 from .guide import planning
 from .guide.content import content_version, load_content
 from .guide.snapshot import GuideContent
+from .letters.contract import LAW_NAME_BY_CODE, build_context, format_date
+from .letters.render import render_form_fields, render_letter
+from .letters.sandbox import LetterError
 from .models import (
     ANSWERED_STATUSES,
     Action,
@@ -164,11 +167,11 @@ def _letter(*, action: Action, language: str, context: dict[str, Any]) -> tuple[
     templates = {template.language: template for template in action.letter_templates.all()}
     template = templates.get(language) or templates.get("en")
     try:
-        fields = letters.render_form_fields(list(action.form_fields or []), context, language)
+        fields = render_form_fields(list(action.form_fields or []), context, language)
         if template is None:
             return "", "", [{"label": label, "value": value} for label, value in fields], language
-        rendered = letters.render_letter(template.subject, template.body, context)
-    except letters.LetterError as exc:
+        rendered = render_letter(template.subject, template.body, context)
+    except LetterError as exc:
         raise TrackingError(
             _("The letter for this request cannot be prepared right now. Please try again later.")
         ) from exc
@@ -212,11 +215,11 @@ def create_submission(
         if action.platform
         else None
     )
-    context = letters.build_context(
+    context = build_context(
         person=_person(answers, user, item.account_handle, region.text("name", language)),
         platform={"name": action.platform.name if action.platform else ""},
         controller={"name": controller.name, "address": controller.address} if controller else None,
-        law={"name": letters.LAW_NAME_BY_CODE.get(jurisdiction.law, ""), "legal_basis": item.action.legal_basis},
+        law={"name": LAW_NAME_BY_CODE.get(jurisdiction.law, ""), "legal_basis": item.action.legal_basis},
         authority={
             "name": jurisdiction.text("authority_name", language),
             "url": jurisdiction.authority_url,
@@ -362,7 +365,7 @@ def record_filing(
     if received < earliest:
         raise TrackingError(
             _("The date you filed must be on or after %(date)s, when you started this plan")
-            % {"date": letters.format_date(earliest, translation.get_language() or "en")},
+            % {"date": format_date(earliest, translation.get_language() or "en")},
             field="filed_at",
         )
     rule = _rule(submission)
@@ -521,7 +524,7 @@ def record_update(
     if happened_on < filed_on:
         raise TrackingError(
             _("The date must be on or after %(date)s, when you filed the request")
-            % {"date": letters.format_date(filed_on, translation.get_language() or "en")},
+            % {"date": format_date(filed_on, translation.get_language() or "en")},
             field="happened_on",
         )
     previous = submission.status
@@ -601,7 +604,7 @@ def standing(submission: Submission, today: datetime.date) -> Standing:
     if status == SubmissionStatus.ESCALATED:
         return Standing("escalated", str(label), "tag-yellow", _("You escalated this request"), left)
     state = deadlines.deadline_status(due, today, answered=False)
-    due_text = letters.format_date(due, translation.get_language() or "en") if due else ""
+    due_text = format_date(due, translation.get_language() or "en") if due else ""
     if state == deadlines.DeadlineStatus.OVERDUE:
         overdue = -left
         return Standing(
@@ -755,11 +758,11 @@ def escalate(
         authority = None
         recipient, official_url = original.recipient, action.official_url or original.official_url
     lang = original.language
-    context = letters.build_context(
+    context = build_context(
         person=_person(answers, original.user, original.account, region.text("name", lang) if region else ""),
         platform={"name": original.platform_name},
         controller={"name": original.recipient},
-        law={"name": letters.LAW_NAME_BY_CODE.get(original.law, ""), "legal_basis": original.legal_basis},
+        law={"name": LAW_NAME_BY_CODE.get(original.law, ""), "legal_basis": original.legal_basis},
         authority={"name": authority.name, "url": authority.url, "email": authority.email} if authority else None,
         original={
             "subject": original.letter_subject,

@@ -20,13 +20,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
-from . import claim, letters
+from . import claim
 from .forms import CHECK, QUESTIONS, US, SituationForm, Wizard
 from .guide.content import load_content
 from .guide.markup import render_markdown
 from .guide.planning import Answers, Plan, PlanItem, build_plan
 from .guide.snapshot import GuideContent, StepInfo
-from .letters import RenderedLetter
+from .letters.contract import build_context
+from .letters.render import RenderedLetter, render_form_fields, render_letter
+from .letters.sandbox import LetterError
 from .models import FilingMethod, Submission
 from .pdf import render_pdf
 from .throttle import RENDER_PDF, throttle
@@ -208,7 +210,7 @@ def _letter_context(plan: Plan, item: PlanItem, answers: Answers, content: Guide
     platform = item.platform.slug if item.platform else ""
     controller = content.controllers.get((platform, plan.region.jurisdiction))
     jurisdiction = plan.jurisdiction
-    return letters.build_context(
+    return build_context(
         person={
             "name": answers.name,
             "email": answers.email,
@@ -245,9 +247,9 @@ def _item_view(plan: Plan, item: PlanItem, answers: Answers, content: GuideConte
     context = _letter_context(plan, item, answers, content)
     try:
         if item.action.letter:
-            view.letter = letters.render_letter(item.action.letter.subject, item.action.letter.body, context)
-        view.fields = letters.render_form_fields(list(item.action.form_fields), context, content.language)
-    except letters.LetterError:
+            view.letter = render_letter(item.action.letter.subject, item.action.letter.body, context)
+        view.fields = render_form_fields(list(item.action.form_fields), context, content.language)
+    except LetterError:
         # A broken template is an editor's mistake: the page still shows the steps and says so.
         view.letter_failed = True
         return view

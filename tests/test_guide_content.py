@@ -7,6 +7,8 @@ import datetime
 import pytest
 
 from requests_app.guide.yaml_io import load_guide
+from requests_app.letters.contract import build_context
+from requests_app.letters.render import render_letter
 from requests_app.models import Action, ActionKind, Jurisdiction, LetterTemplate, PlatformController, Region, Step
 
 pytestmark = pytest.mark.django_db
@@ -243,9 +245,8 @@ def test_it_translates_every_user_facing_text():
 
 
 def _render(slug: str, language: str, law: str, **person: str):
-    letters = pytest.importorskip("requests_app.letters")
     template = LetterTemplate.objects.get(action__slug=slug, language=language)
-    context = letters.build_context(
+    context = build_context(
         person={"name": "Sam Doe", "email": "sam@example.org", "country": "Texas", **person},
         controller={"name": "Meta Platforms, Inc.", "address": "1 Meta Way\nMenlo Park, CA 94025\nUSA"},
         law={"name": law, "legal_basis": "The data protection law that applies to you"},
@@ -253,7 +254,7 @@ def _render(slug: str, language: str, law: str, **person: str):
         language=language,
         today=datetime.date(2026, 11, 28),
     )
-    return letters.render_letter(template.subject, template.body, context)
+    return render_letter(template.subject, template.body, context)
 
 
 @pytest.mark.parametrize("language", ["en", "de"])

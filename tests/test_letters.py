@@ -8,8 +8,10 @@ import time
 import pytest
 from django.utils.safestring import mark_safe
 
-from requests_app import letters
-from requests_app.letters import LetterError, build_context, render_form_fields, render_letter, sample_context
+from requests_app.letters.contract import LETTER_VARIABLES, build_context, sample_context
+from requests_app.letters.render import render_form_fields, render_letter
+from requests_app.letters.sandbox import MAX_SECONDS, MAX_TEMPLATE_CHARS, LetterError
+from requests_app.letters.validate import validate_form_fields, validate_template
 
 TODAY = datetime.date(2026, 11, 28)
 
@@ -60,7 +62,7 @@ def test_it_makes_the_subject_one_line():
 def test_it_fills_every_contract_key_with_empty_strings():
     ctx = build_context(person={}, language="en", today=TODAY)
 
-    for group, keys in letters.LETTER_VARIABLES.items():
+    for group, keys in LETTER_VARIABLES.items():
         if group == "today":
             continue
         assert ctx[group] == dict.fromkeys(keys, "")
@@ -109,7 +111,7 @@ def test_it_converts_a_hand_built_context_too():
 def test_the_sample_context_fills_every_key(language):
     ctx = sample_context(language)
 
-    for group, keys in letters.LETTER_VARIABLES.items():
+    for group, keys in LETTER_VARIABLES.items():
         if group == "today":
             assert ctx["today"]
         else:
@@ -324,7 +326,7 @@ def test_it_refuses_endless_work_quickly(body):
     started = time.monotonic()
 
     assert "takes too much work to render" in str(body_error(body))
-    assert time.monotonic() - started < letters.MAX_SECONDS + 1
+    assert time.monotonic() - started < MAX_SECONDS + 1
 
 
 def test_it_refuses_text_built_in_blocks_beyond_the_budget():
@@ -349,7 +351,7 @@ def test_it_refuses_huge_integers_built_by_multiplication():
 
 
 def test_it_refuses_an_oversized_template():
-    error = body_error("x" * (letters.MAX_TEMPLATE_CHARS + 1))
+    error = body_error("x" * (MAX_TEMPLATE_CHARS + 1))
 
     assert error.message == "the template is longer than 20,000 characters"
     assert str(error) == error.message
@@ -391,7 +393,7 @@ def test_it_names_the_form_field_that_fails():
 
 
 def test_it_validates_form_fields():
-    letters.validate_form_fields([{"label_en": "Email", "label_de": "E-Mail", "value": "{{ person.email }}"}])
+    validate_form_fields([{"label_en": "Email", "label_de": "E-Mail", "value": "{{ person.email }}"}])
 
 
 @pytest.mark.parametrize(
@@ -407,7 +409,7 @@ def test_it_validates_form_fields():
 )
 def test_it_refuses_malformed_form_fields(fields, message):
     with pytest.raises(LetterError) as caught:
-        letters.validate_form_fields(fields)
+        validate_form_fields(fields)
 
     assert str(caught.value).startswith(message)
 
@@ -416,7 +418,7 @@ def test_it_refuses_malformed_form_fields(fields, message):
 
 
 def test_it_validates_a_good_template():
-    letters.validate_template("Objection ({{ platform.name }})", "Dear {{ controller.name }},\n{{ person.name }}\n")
+    validate_template("Objection ({{ platform.name }})", "Dear {{ controller.name }},\n{{ person.name }}\n")
 
 
 def test_it_validates_with_an_empty_explanation_too():
@@ -425,7 +427,7 @@ def test_it_validates_with_an_empty_explanation_too():
     render_letter("s", body, sample_context("en"))
 
     with pytest.raises(LetterError, match=r"person\.reason"):
-        letters.validate_template("s", body)
+        validate_template("s", body)
 
 
 def test_it_validates_every_language():
@@ -434,7 +436,7 @@ def test_it_validates_every_language():
     render_letter("s", body, sample_context("en"))
 
     with pytest.raises(LetterError, match=r"person\.land"):
-        letters.validate_template("s", body)
+        validate_template("s", body)
 
 
 def test_it_caches_compiled_templates_without_sharing_state():

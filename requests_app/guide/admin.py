@@ -23,7 +23,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from simple_history.admin import SimpleHistoryAdmin
 
-from .. import letters
+from ..letters.contract import LETTER_VARIABLES, sample_context
+from ..letters.render import render_form_fields, render_letter
+from ..letters.sandbox import LetterError
+from ..letters.validate import validate_form_fields, validate_template
 from ..models import (
     STALE_AFTER_DAYS,
     Action,
@@ -48,7 +51,7 @@ def _stale_before() -> datetime.date:
 def _variables_help() -> SafeString:
     """The letter contract as a list an editor can copy names from."""
     rows = []
-    for group, keys in letters.LETTER_VARIABLES.items():
+    for group, keys in LETTER_VARIABLES.items():
         if isinstance(keys, str):
             rows.append((group, keys))
         else:
@@ -63,8 +66,8 @@ def _variables_help() -> SafeString:
 
 def _letter_preview_html(subject: str, body: str, language: str) -> SafeString:
     try:
-        letter = letters.render_letter(subject, body, letters.sample_context(language))
-    except letters.LetterError as error:
+        letter = render_letter(subject, body, sample_context(language))
+    except LetterError as error:
         return format_html('<p class="errornote">{} ({}): {}</p>', language, error.field, error)
     return format_html(
         '<div lang="{}"><p><strong>{}</strong></p><pre style="white-space: pre-wrap">{}</pre></div>',
@@ -104,8 +107,8 @@ class LetterTemplateForm(forms.ModelForm):
         subject, body = cleaned.get("subject"), cleaned.get("body")
         if subject is not None and body is not None:
             try:
-                letters.validate_template(subject, body)
-            except letters.LetterError as error:
+                validate_template(subject, body)
+            except LetterError as error:
                 self.add_error(error.field if error.field in ("subject", "body") else None, str(error))
         return cleaned
 
@@ -142,8 +145,8 @@ class ActionForm(forms.ModelForm):
     def clean_form_fields(self) -> list:
         fields = self.cleaned_data.get("form_fields")
         try:
-            letters.validate_form_fields(fields if fields is not None else [])
-        except letters.LetterError as error:
+            validate_form_fields(fields if fields is not None else [])
+        except LetterError as error:
             raise ValidationError(str(error)) from None
         return fields
 
@@ -332,8 +335,8 @@ class ActionAdmin(SimpleHistoryAdmin):
         sections = []
         for language, _name in settings.LANGUAGES:
             try:
-                rows = letters.render_form_fields(obj.form_fields, letters.sample_context(language), language)
-            except letters.LetterError as error:
+                rows = render_form_fields(obj.form_fields, sample_context(language), language)
+            except LetterError as error:
                 sections.append(format_html('<p class="errornote">{}</p>', error))
                 continue
             sections.append(

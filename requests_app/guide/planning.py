@@ -1,7 +1,7 @@
 """From a person's answers and the guide content to their plan: which actions and steps apply.
 
 Pure: plain dataclasses in (`Answers`, `snapshot.GuideContent`), plain dataclasses out (`Plan`); no
-database, no request, no letters. The rules, in the order they are applied to each action:
+database, no request, no letter rendering. The rules, in the order they are applied to each action:
 
 1. Escalations (complaints, reminders) are never in the initial plan: they follow from tracking a
    filed request. The plan only names the authority.
@@ -23,13 +23,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from ..letters.contract import LAW_NAME_BY_CODE
 from .snapshot import ActionInfo, GuideContent, JurisdictionInfo, PlatformInfo, RegionInfo, StepInfo
 
 EVERYONE = "everyone"
 MAX_ACCOUNTS = 10
 
-# The names letters.py expects in `law.name`, by Jurisdiction.law.
-LAW_NAMES = {"gdpr": "GDPR", "uk_gdpr": "UK GDPR", "ccpa": "CCPA", "us_state": "US state law", "none": ""}
 
 
 @dataclass(frozen=True)
@@ -146,7 +145,7 @@ class Plan:
 
     @property
     def law_name(self) -> str:
-        return LAW_NAMES.get(self.jurisdiction.law, "") if self.jurisdiction else ""
+        return LAW_NAME_BY_CODE.get(self.jurisdiction.law, "") if self.jurisdiction else ""
 
     def progress(self, done: Iterable[str]) -> tuple[int, int]:
         """(steps done, steps in the plan); keys of steps no longer in the plan do not count."""

@@ -32,7 +32,8 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from .. import letters
+from ..letters.sandbox import LetterError
+from ..letters.validate import validate_form_fields, validate_template
 from ..models import Action, Jurisdiction, LetterTemplate, Platform, PlatformController, Region, Step
 
 GUIDE_DIR = Path(__file__).resolve().parent / "data"
@@ -250,14 +251,14 @@ class _Loader:
 
     def check_letter(self, path: Path, where: str, template: LetterTemplate) -> None:
         try:
-            letters.validate_template(template.subject, template.body)
-        except letters.LetterError as exc:
+            validate_template(template.subject, template.body)
+        except LetterError as exc:
             raise GuideError(path, where, _describe_error(exc)) from exc
 
     def check_form_fields(self, path: Path, action: Action) -> None:
         try:
-            letters.validate_form_fields(action.form_fields)
-        except letters.LetterError as exc:
+            validate_form_fields(action.form_fields)
+        except LetterError as exc:
             raise GuideError(path, action.slug, f"form_fields: {_describe_error(exc)}") from exc
 
     def load_entry(self, path: Path, model: type[models.Model], entry: Any, **options: Any) -> models.Model:

@@ -309,7 +309,7 @@ class Step(Translated):
 class LetterTemplate(models.Model):
     """Jinja2 subject and body of a request action's letter, in one language.
 
-    Rendered only by letters.py in a sandbox; validated on save.
+    Rendered only in the letters sandbox (letters/sandbox.py); validated on save (letters/validate.py).
     """
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="letter_templates")

@@ -1,7 +1,7 @@
 """Dates as people read them in the active language: "28 February 2025", "28. Februar 2025".
 
 Django's own localized formats would change the English pages ("Feb. 28, 2025"), so the formats are
-spelled out per language here; English keeps the day-first style letters use (`letters.DATE_FORMATS`).
+spelled out per language here; English keeps the day-first style letters use (`letters.contract.DATE_FORMATS`).
 Values may be dates, datetimes or ISO 8601 strings (event data stores dates as "2025-01-31").
 """
 
@@ -12,7 +12,7 @@ import datetime
 from django import template
 from django.utils import dateformat, translation
 
-from requests_app.letters import DATE_FORMATS
+from requests_app.letters.contract import DATE_FORMATS
 
 register = template.Library()
 

@@ -10,7 +10,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from icalendar import Calendar
 
-from requests_app import deadlines, letters, plan_session
+from requests_app import deadlines, plan_session
+from requests_app.letters.contract import format_date
 from requests_app.models import Attachment, Plan, Submission
 from requests_app.sessions import SessionStore
 from tests.test_accounts_factories import PASSWORD, make_user
@@ -69,7 +70,7 @@ def test_track_a_request_record_the_filing_and_download_the_calendar_file(live_s
     page.wait_for_url("**#deadlines")
 
     due = deadlines.due_date(filed.date(), deadlines.DeadlineRule(unit="months", amount=1, extension_amount=2))
-    due_text = letters.format_date(due, "en")
+    due_text = format_date(due, "en")
     assert page.locator(".due-date").first.inner_text() == due_text
     submission = Submission.objects.get(user=user)
     assert submission.due_on == due

@@ -1,7 +1,7 @@
-"""Letters: admin-edited Jinja2 templates rendered in a sandbox.
+"""The sandbox every letter template is rendered in: admin-edited Jinja2, treated as hostile.
 
 Content editors write the subject and body of each request letter as Jinja2.
-This module is the only place that renders them, and it treats every template
+`render_template` here is the only thing that renders them, and it treats every template
 as hostile: an editor's account can be stolen, and a letter is rendered on
 pages that people trust.
 
@@ -18,8 +18,8 @@ pages that people trust.
   produced, the output (rendered with `generate()` and stopped as soon as the
   cap is passed), loop iterations and calls (a budget per render, with a
   deadline), and big numbers (`**`, `*` on integers).
-- The context holds plain strings and dicts only (see `LETTER_VARIABLES`), so
-  no model, queryset or method of ours is reachable from a template.
+- The context holds plain strings and dicts only (see `contract.LETTER_VARIABLES`),
+  so no model, queryset or method of ours is reachable from a template.
 
 Errors are `LetterError`s whose text an editor can act on:
 "Line 3: unknown variable 'person.nmae'".
@@ -28,8 +28,6 @@ Errors are `LetterError`s whose text an editor can act on:
 from __future__ import annotations
 
 import contextvars
-import dataclasses
-import datetime
 import functools
 import math
 import re
@@ -37,8 +35,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from django.conf import settings
-from django.utils import dateformat, translation
 from jinja2 import (
     StrictUndefined,
     TemplateError,
@@ -67,39 +63,6 @@ MAX_EXPONENT = 100
 MAX_INT_BITS = 4_096
 MAX_POWER_BITS = 64
 
-# The letter contract shared with the planning and request views: every key is
-# always present in a context (an empty string when unknown).
-LETTER_VARIABLES: dict[str, dict[str, str] | str] = {
-    "person": {
-        "name": "The person's full name.",
-        "email": "The person's email address.",
-        "country": "Where the person lives, in the letter's language (e.g. Germany / Deutschland).",
-        "account": "The handle or profile URL of the account this request is for; empty without an account.",
-        "explanation": "The person's own words on how the processing affects them; may be empty.",
-    },
-    "platform": {"name": "The platform, e.g. Instagram; empty for actions not about one platform."},
-    "controller": {"name": "The data controller, e.g. Meta Platforms Ireland Limited.", "address": "Its address."},
-    "law": {
-        "name": 'One of "GDPR", "UK GDPR", "CCPA", "US state law", or empty when no law applies.',
-        "legal_basis": "The article relied on, e.g. GDPR Art. 21(1).",
-    },
-    "authority": {"name": "The data protection authority.", "url": "Its website.", "email": "Its email address."},
-    "today": "The date of writing, formatted for the language (28 November 2026 / 28. November 2026).",
-    "original": {
-        "subject": "Escalations only: the subject of the original request.",
-        "filed_on": "Escalations only: when the original request was filed.",
-        "reference": "Escalations only: the reference the company gave.",
-        "due_on": "Escalations only: when the answer was due.",
-        "platform": "Escalations only: the platform of the original request.",
-    },
-}
-
-LAW_NAMES = ("GDPR", "UK GDPR", "CCPA", "US state law", "")
-# From the codes of `models.Law` to the names letters use (this module imports no models).
-LAW_NAME_BY_CODE = {"gdpr": "GDPR", "uk_gdpr": "UK GDPR", "ccpa": "CCPA", "us_state": "US state law", "none": ""}
-
-DATE_FORMATS = {"en": "j F Y", "de": "j. F Y"}
-
 
 class LetterError(Exception):
     """A letter template that cannot be rendered, with a message for its editor.
@@ -119,132 +82,6 @@ class LetterError(Exception):
     def __str__(self) -> str:
         text = f"Line {self.line}: {self.message}" if self.line else self.message
         return f"{self.label}: {text}" if self.label else text
-
-
-@dataclasses.dataclass(frozen=True)
-class RenderedLetter:
-    subject: str
-    body: str
-
-
-# ---------------------------------------------------------------------------
-# Context
-
-
-def format_date(value: datetime.date, language: str) -> str:
-    """A date as letters print it in `language`: "28 November 2026", "28. November 2026"."""
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    language = language.split("-")[0]
-    with translation.override(language):
-        return dateformat.format(value, DATE_FORMATS.get(language, DATE_FORMATS["en"]))
-
-
-def _plain(value: Any, language: str) -> Any:
-    """Plain str/dict/list copies of context values: nothing else reaches a template."""
-    if value is None:
-        return ""
-    if isinstance(value, dict):
-        return {str(key): _plain(item, language) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(item, language) for item in value]
-    if isinstance(value, datetime.date):
-        return format_date(value, language)
-    # str.__str__ makes a plain copy of str subclasses (SafeString, Markup) and lazy strings.
-    return str.__str__(str(value))
-
-
-def build_context(
-    *,
-    person: dict,
-    platform: dict | None = None,
-    controller: dict | None = None,
-    law: dict | None = None,
-    authority: dict | None = None,
-    original: dict | None = None,
-    language: str,
-    today: datetime.date,
-) -> dict:
-    """A letter context with every key of LETTER_VARIABLES, empty strings for what is unknown.
-
-    Dates inside the groups (e.g. `original["filed_on"]`) are formatted like `today`.
-    An unknown key is an error rather than silently dropped: templates could
-    not rely on it, since they are validated against the contract.
-    """
-    given = {
-        "person": person,
-        "platform": platform,
-        "controller": controller,
-        "law": law,
-        "authority": authority,
-        "original": original,
-    }
-    context: dict[str, Any] = {}
-    for group, keys in LETTER_VARIABLES.items():
-        if group == "today":
-            context["today"] = format_date(today, language)
-            continue
-        assert isinstance(keys, dict)
-        values = given[group] or {}
-        unknown = sorted(set(values) - set(keys))
-        if unknown:
-            raise ValueError(f"Unknown letter variable {group}.{unknown[0]}: see letters.LETTER_VARIABLES.")
-        context[group] = {key: _plain(values.get(key), language) for key in keys}
-    if context["law"]["name"] not in LAW_NAMES:
-        raise ValueError(f"law.name must be one of {LAW_NAMES}, not {context['law']['name']!r}.")
-    return context
-
-
-_SAMPLES = {
-    "en": {
-        "country": "Germany",
-        "explanation": "I do not want my posts and photos used to train AI. They include pictures of my children.",
-        "legal_basis": "GDPR Art. 21(1)",
-        "subject": "Objection to the use of my information for AI at Meta",
-    },
-    "de": {
-        "country": "Deutschland",
-        "explanation": "Ich möchte nicht, dass meine Beiträge und Fotos zum Training von KI verwendet werden.",
-        "legal_basis": "Art. 21 Abs. 1 DSGVO",
-        "subject": "Widerspruch gegen die Nutzung meiner Informationen für KI bei Meta",
-    },
-}
-
-
-def sample_context(language: str = "en") -> dict:
-    """A realistic context for previews and validation, in `language`, with every key filled."""
-    language = language.split("-")[0]
-    sample = _SAMPLES.get(language, _SAMPLES["en"])
-    today = datetime.date.today()
-    return build_context(
-        person={
-            "name": "Alex Example",
-            "email": "alex@example.org",
-            "country": sample["country"],
-            "account": "https://www.instagram.com/alex.example/",
-            "explanation": sample["explanation"],
-        },
-        platform={"name": "Instagram"},
-        controller={
-            "name": "Meta Platforms Ireland Limited",
-            "address": "Merrion Road, Dublin 4, D04 X2K5, Ireland",
-        },
-        law={"name": "GDPR", "legal_basis": sample["legal_basis"]},
-        authority={
-            "name": "Data Protection Commission",
-            "url": "https://www.dataprotection.ie/",
-            "email": "info@dataprotection.ie",
-        },
-        original={
-            "subject": sample["subject"],
-            "filed_on": today - datetime.timedelta(days=45),
-            "reference": "1234567890",
-            "due_on": today - datetime.timedelta(days=14),
-            "platform": "Instagram",
-        },
-        language=language,
-        today=today,
-    )
 
 
 # ---------------------------------------------------------------------------
@@ -671,7 +508,8 @@ def _template_line(error: BaseException) -> int | None:
     return line
 
 
-def _render(source: str, context: dict, field: str) -> str:
+def render_template(source: str, context: dict, field: str) -> str:
+    """Render one template (`field` names it in errors) with a plain context; raises LetterError."""
     if len(source) > MAX_TEMPLATE_CHARS:
         raise LetterError(f"the template is longer than {MAX_TEMPLATE_CHARS:,} characters", None, field)
     try:
@@ -709,78 +547,3 @@ def _render(source: str, context: dict, field: str) -> str:
     finally:
         _budget.reset(token)
     return "".join(chunks)
-
-
-def render_letter(subject: str, body: str, context: dict) -> RenderedLetter:
-    """Render a letter's subject and body in the sandbox.
-
-    The subject becomes one line (line breaks and surrounding spaces dropped);
-    the body is returned exactly as rendered. Raises LetterError.
-    """
-    plain = _plain(context, "en")
-    rendered_subject = _render(subject, plain, "subject")
-    rendered_body = _render(body, plain, "body")
-    subject_line = " ".join(line.strip() for line in rendered_subject.splitlines() if line.strip())
-    return RenderedLetter(subject=subject_line, body=rendered_body)
-
-
-def _field_label(field: dict, language: str, index: int) -> str:
-    language = language.split("-")[0]
-    return str(field.get(f"label_{language}") or field.get("label_en") or f"Field {index}")
-
-
-def render_form_fields(fields: list[dict], context: dict, language: str) -> list[tuple[str, str]]:
-    """The official form's fields as (label in `language`, rendered value) pairs.
-
-    Values are short templates such as `{{ person.country }}`; surrounding
-    whitespace is dropped so that a copied value pastes cleanly.
-    """
-    plain = _plain(context, "en")
-    result = []
-    for index, field in enumerate(fields, start=1):
-        label = _field_label(field, language, index)
-        try:
-            value = _render(str(field.get("value", "")), plain, "form_fields")
-        except LetterError as error:
-            error.label = f"Form field {index} ({label})"
-            raise
-        result.append((label, value.strip()))
-    return result
-
-
-def _languages() -> list[str]:
-    return [code for code, _name in settings.LANGUAGES]
-
-
-def _sample_contexts() -> Iterator[dict]:
-    for language in _languages():
-        context = sample_context(language)
-        yield context
-        # Templates must also read well when the person gives no explanation.
-        yield {**context, "person": {**context["person"], "explanation": ""}}
-
-
-def validate_template(subject: str, body: str) -> None:
-    """Compile and render a letter with sample data in every language; raises LetterError."""
-    for context in _sample_contexts():
-        render_letter(subject, body, context)
-
-
-def validate_form_fields(fields: Any) -> None:
-    """Check `Action.form_fields`: a list of {"label_en", "label_de", "value"} whose values all render."""
-    if not isinstance(fields, list):
-        raise LetterError('must be a list of {"label_en": ..., "label_de": ..., "value": ...}', field="form_fields")
-    allowed = {"value"} | {f"label_{language}" for language in _languages()}
-    for index, field in enumerate(fields, start=1):
-        where = f"Form field {index}"
-        if not isinstance(field, dict):
-            raise LetterError("must be an object with label_en, label_de and value", field="form_fields", label=where)
-        unknown = sorted(set(field) - allowed)
-        if unknown:
-            raise LetterError(f"unknown key '{unknown[0]}'", field="form_fields", label=where)
-        if not isinstance(field.get("label_en"), str) or not field["label_en"].strip():
-            raise LetterError("label_en is required", field="form_fields", label=where)
-        if not all(isinstance(value, str) for value in field.values()):
-            raise LetterError("labels and value must be text", field="form_fields", label=where)
-    for context in _sample_contexts():
-        render_form_fields(fields, context, "en")

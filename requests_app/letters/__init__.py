@@ -1,0 +1,1 @@
+"""Letters: the context contract, the hardened Jinja2 sandbox, rendering and validation."""
