@@ -124,9 +124,9 @@ def _history(submission, *, events: int, screenshots: int) -> None:
     """`events` chained events: created, letter frozen, filed, screenshots, then replies and statuses."""
     from django.db import transaction
 
-    from requests_app import evidence
+    from requests_app.evidence import chain
+    from requests_app.evidence.events import append_event
     from requests_app.models import Attachment, StatusChange
-    from requests_app.tracking import append_event
 
     at = submission.filed_at
     with transaction.atomic():
@@ -134,13 +134,13 @@ def _history(submission, *, events: int, screenshots: int) -> None:
         append_event(
             submission=submission,
             event_type="letter_frozen",
-            data={"letter_hmac": evidence.keyed_digest(submission.evidence_key, submission.letter_body)},
+            data={"letter_hmac": chain.keyed_digest(submission.evidence_key, submission.letter_body)},
             at=at,
         )
         append_event(
             submission=submission,
             event_type="filed",
-            data={"filed_at": evidence.format_timestamp(at), "timezone": "Europe/Berlin", "received_on": "2025-01-31"},
+            data={"filed_at": chain.format_timestamp(at), "timezone": "Europe/Berlin", "received_on": "2025-01-31"},
             at=at,
         )
         written = 3
@@ -153,7 +153,7 @@ def _history(submission, *, events: int, screenshots: int) -> None:
                 size=len(content),
                 width=1280 if number % 2 == 0 else 750,
                 height=800 if number % 2 == 0 else 1334,
-                sha256=evidence.sha256_hex(content),
+                sha256=chain.sha256_hex(content),
                 created_at=at,
             )
             append_event(
@@ -161,7 +161,7 @@ def _history(submission, *, events: int, screenshots: int) -> None:
                 event_type="attachment_added",
                 data={
                     "attachment": str(item.pk),
-                    "attachment_hmac": evidence.keyed_digest(submission.evidence_key, item.sha256),
+                    "attachment_hmac": chain.keyed_digest(submission.evidence_key, item.sha256),
                 },
                 at=at,
             )
@@ -180,7 +180,7 @@ def _history(submission, *, events: int, screenshots: int) -> None:
                 submission=submission,
                 event_type="reply_recorded",
                 data={
-                    "reply_hmac": evidence.keyed_digest(submission.evidence_key, change.reply_text),
+                    "reply_hmac": chain.keyed_digest(submission.evidence_key, change.reply_text),
                     "status_change": change.pk,
                 },
                 at=at + datetime.timedelta(days=day),
@@ -220,7 +220,8 @@ def _plain_html(paragraphs: int) -> str:
 def _case_function(case: str, ids: dict[str, str]):
     from django.contrib.auth.models import User
 
-    from requests_app import evidence_record
+    from requests_app.evidence.export import export_evidence
+    from requests_app.evidence.pdf import render_evidence_pdf
     from requests_app.pdf import render_pdf
 
     if case in ("evidence", "pack"):
@@ -228,8 +229,8 @@ def _case_function(case: str, ids: dict[str, str]):
         only = [ids["typical"]] if case == "evidence" else None
 
         def run() -> bytes:
-            items = evidence_record.export_evidence(user, only)
-            return evidence_record.render_evidence_pdf(
+            items = export_evidence(user, only)
+            return render_evidence_pdf(
                 items, verify_url=VERIFY_URL, key_url=KEY_URL, pack=case == "pack"
             )
 

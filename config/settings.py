@@ -315,7 +315,7 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 2
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # RequestSizeLimitMiddleware refuses a body whose Content-Length is over its route's limit with 413
 # before reading it: a screenshot is at most 10 MB (uploads.MAX_BYTES), an evidence PDF to check at
-# most 20 MB (evidence_record.MAX_UPLOAD_BYTES); each with room for the form's other fields.
+# most 20 MB (evidence/upload.py, MAX_UPLOAD_BYTES); each with room for the form's other fields.
 REQUEST_BODY_LIMITS = {
     "requests_record_filing": 11 * 1024 * 1024,
     "requests_add_attachment": 11 * 1024 * 1024,
@@ -323,7 +323,7 @@ REQUEST_BODY_LIMITS = {
 }
 REQUEST_BODY_DEFAULT_LIMIT = DATA_UPLOAD_MAX_MEMORY_SIZE + 64 * 1024
 
-# Evidence signing (requests_app/evidence.py reads EVIDENCE_SIGNING_KEY or EVIDENCE_SIGNING_KEY_FILE
+# Evidence signing (requests_app/evidence/keys.py reads EVIDENCE_SIGNING_KEY or EVIDENCE_SIGNING_KEY_FILE
 # from here or the environment). After a key rotation, records signed with an earlier key still
 # verify when its public key stays listed here: one or more PEM blocks, in the variable itself or in
 # a file named by EVIDENCE_RETIRED_PUBLIC_KEYS_FILE.

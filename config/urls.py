@@ -28,6 +28,6 @@ urlpatterns = [
     path("account/delete/", accounts.account_delete, name="account_delete"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("requests_app.tracking_urls")),
-    path("", include("requests_app.evidence_urls")),
+    path("", include("requests_app.evidence.urls")),
     path("", include("requests_app.urls")),
 ]

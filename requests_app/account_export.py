@@ -115,7 +115,8 @@ def export_data(user: Any) -> dict[str, Any]:
 def export_archive(user: Any, *, verify_url: str, key_url: str) -> bytes:
     """A zip with `opt-out-guide.json`, every uploaded file at the path the JSON names, and the
     signed evidence pack of all the person's requests (`evidence-pack.pdf`) when there are any."""
-    from .evidence_record import export_evidence, render_evidence_pdf
+    from .evidence.export import export_evidence
+    from .evidence.pdf import render_evidence_pdf
 
     # The evidence first: it appends an `exported` event to each chain, which the JSON then lists.
     evidence = export_evidence(user)

@@ -23,7 +23,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import deadlines, evidence, plan_session
+from . import deadlines, plan_session
+from .evidence.canonical import canonical_json
+from .evidence.chain import format_timestamp, keyed_digest
+from .evidence.events import append_event
 from .guide import planning
 from .guide.content import content_version, load_content
 from .guide.snapshot import GuideContent
@@ -98,35 +101,8 @@ class TrackingError(ValueError):
 # --- evidence -----------------------------------------------------------------------------------
 
 
-def append_event(
-    *, submission: Submission, event_type: str, data: dict[str, Any], at: datetime.datetime | None = None
-) -> Event:
-    """Append one event to the submission's hash chain.
-
-    Call inside a transaction that holds the submission's row lock, so no other writer can take
-    the same `seq`; the unique constraint on (submission, seq) backs that up.
-    """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("append_event must run inside the transaction that locked the submission.")
-    last = Event.objects.filter(submission_id=submission.pk).order_by("-seq").only("seq", "hash").first()
-    seq = 0 if last is None else last.seq + 1
-    prev = evidence.GENESIS if last is None else bytes.fromhex(last.hash)
-    at = at or timezone.now()
-    event = evidence.make_event(seq=seq, event_type=event_type, at=at, submission=submission.pk, data=data)
-    digest = evidence.event_hash(prev, event)
-    return Event.objects.create(
-        submission_id=submission.pk,
-        seq=seq,
-        type=event_type,
-        at=at,
-        data=event["data"],
-        prev_hash=prev.hex(),
-        hash=digest.hex(),
-    )
-
-
 def _digest(submission: Submission, text: str) -> str:
-    return evidence.keyed_digest(submission.evidence_key, text)
+    return keyed_digest(submission.evidence_key, text)
 
 
 def _token_used(submission: Submission, token: str) -> bool:
@@ -397,7 +373,7 @@ def record_filing(
         data={
             "letter_subject_hmac": _digest(submission, submission.letter_subject),
             "letter_hmac": _digest(submission, submission.letter_body),
-            "form_fields_hmac": _digest(submission, evidence.canonical_json(submission.form_fields).decode("utf-8")),
+            "form_fields_hmac": _digest(submission, canonical_json(submission.form_fields).decode("utf-8")),
         },
         at=now,
     )
@@ -405,7 +381,7 @@ def record_filing(
         submission=submission,
         event_type=EventType.FILED,
         data={
-            "filed_at": evidence.format_timestamp(filed_at),
+            "filed_at": format_timestamp(filed_at),
             "filed_local": filed_at.isoformat(),
             "timezone": timezone_name,
             "received_on": received.isoformat(),

@@ -12,7 +12,9 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.test import Client
 
-from requests_app import evidence, evidence_record, tracking, uploads
+from requests_app import tracking, uploads
+from requests_app.evidence.keys import trusted_public_keys
+from requests_app.evidence.record import verify_record
 from requests_app.mfa_secrets import seal
 from tests.test_accounts_factories import make_user
 from tests.test_tracking_support import file, make_guide, make_person, png_bytes, track
@@ -79,7 +81,7 @@ def test_it_contains_the_plan_submissions_events_and_files(client):
     pack = pikepdf.open(io.BytesIO(archive.read("evidence-pack.pdf")))
     record = json.loads(pack.attachments["evidence-pack.json"].get_file().read_bytes())
     [item] = record["records"]
-    assert evidence.verify_record(item, evidence_record.trusted_public_keys()).ok
+    assert verify_record(item, trusted_public_keys()).ok
 
 
 def test_it_holds_nothing_of_another_account(client):

@@ -20,26 +20,10 @@ from django.core.exceptions import ImproperlyConfigured
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from requests_app import evidence
-from requests_app.evidence import (
-    EVENT_TYPES,
-    GENESIS,
-    CanonicalJSONError,
-    build_record,
-    canonical_json,
-    chain,
-    event_hash,
-    key_id,
-    load_signing_key,
-    make_event,
-    public_key_pem,
-    record_bytes,
-    sign_head,
-    trusted_keys,
-    verify_chain,
-    verify_head_signature,
-    verify_record,
-)
+from requests_app.evidence.canonical import MAX_RECORD_BYTES, CanonicalJSONError, canonical_json
+from requests_app.evidence.chain import EVENT_TYPES, GENESIS, chain, event_hash, make_event, verify_chain
+from requests_app.evidence.keys import key_id, load_signing_key, private_key_pem, public_key_pem, trusted_keys
+from requests_app.evidence.record import build_record, record_bytes, verify_record
 
 SUBMISSION = "0b7f3c5e-8d2a-4c1e-9f6b-3a5d7e9c1b2f"
 OTHER_SUBMISSION = "5a1e2f3d-4c5b-4a69-8877-665544332211"
@@ -565,19 +549,14 @@ def test_it_rejects_a_public_key_that_does_not_match_its_id():
 
 
 def test_it_does_not_accept_a_head_signature_as_a_record_signature():
+    # A signature over the chain head alone (the same facts without the record's "format" and
+    # facts digest) must never pass as the record's signature.
     record = make_record()
-    record["signature"]["value"] = sign_head(
-        SITE_KEY, submission=SUBMISSION, head_hash=bytes.fromhex(record["head"]["hash"]), length=20
+    head_payload = canonical_json(
+        {"alg": "Ed25519", "head": record["head"]["hash"], "length": 20, "submission": SUBMISSION}
     )
+    record["signature"]["value"] = base64.b64encode(SITE_KEY.sign(head_payload)).decode()
     assert not verify_record(record, TRUSTED).signature_valid
-
-
-def test_it_signs_and_verifies_a_chain_head():
-    head = hashlib.sha256(b"head").digest()
-    signature = sign_head(SITE_KEY, submission=SUBMISSION, head_hash=head, length=20)
-    assert len(base64.b64decode(signature)) == 64
-    public = SITE_KEY.public_key()
-    assert verify_head_signature(public, submission=SUBMISSION, head_hash=head, length=20, signature=signature)
 
 
 @pytest.mark.parametrize(
@@ -589,26 +568,34 @@ def test_it_signs_and_verifies_a_chain_head():
         {"public_key": ATTACKER_KEY.public_key()},
     ],
 )
-def test_it_rejects_a_head_signature_for_anything_else(change):
-    head = hashlib.sha256(b"head").digest()
-    signature = sign_head(SITE_KEY, submission=SUBMISSION, head_hash=head, length=20)
-    arguments = {"submission": SUBMISSION, "head_hash": head, "length": 20, "public_key": SITE_KEY.public_key()}
-    arguments |= change
-    assert not verify_head_signature(arguments.pop("public_key"), signature=signature, **arguments)
+def test_it_rejects_a_record_signature_for_anything_else(change):
+    record = make_record()
+    if "submission" in change:
+        record["submission"]["id"] = change["submission"]
+    if "head_hash" in change:
+        record["head"]["hash"] = change["head_hash"].hex()
+    if "length" in change:
+        record["head"]["length"] = change["length"]
+    if "public_key" in change:
+        record["signature"]["public_key"] = public_key_pem(change["public_key"])
+        record["signature"]["key_id"] = key_id(change["public_key"])
+    assert not verify_record(record, TRUSTED).signature_valid
 
 
 @pytest.mark.parametrize("mangle", ["not base64!", "", "AAAA", "non-canonical"])
-def test_it_rejects_a_malformed_head_signature(mangle):
-    head = hashlib.sha256(b"head").digest()
-    signature = sign_head(SITE_KEY, submission=SUBMISSION, head_hash=head, length=20)
+def test_it_rejects_a_malformed_record_signature(mangle):
+    record = make_record()
+    signature = record["signature"]["value"]
     if mangle == "non-canonical":
         # The last character before "==" carries 4 spare bits: flipping one decodes to the same bytes.
         last = signature[-3]
         alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
         mangle = signature[:-3] + alphabet[alphabet.index(last) ^ 1] + "=="
         assert base64.b64decode(mangle) == base64.b64decode(signature)
-    public = SITE_KEY.public_key()
-    assert not verify_head_signature(public, submission=SUBMISSION, head_hash=head, length=20, signature=mangle)
+    record["signature"]["value"] = mangle
+    verdict = verify_record(record, TRUSTED)
+    assert not verdict.signature_valid
+    assert "signature: value is not a base64 Ed25519 signature" in verdict.problems
 
 
 def test_it_names_keys_by_their_public_key():
@@ -686,7 +673,7 @@ HUGE_NUMBER = b'{"format": ' + b"9" * 5000 + b"}"
         (HUGE_NUMBER, "too large"),
         (b'{"a": 1, "a": 2}', "duplicate key 'a'"),
         (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
-        (b" " * (evidence.MAX_RECORD_BYTES + 1), "larger than"),
+        (b" " * (MAX_RECORD_BYTES + 1), "larger than"),
         (
             b'{"format": "opt-out-guide/evidence/v1", "submission": [], "events": {}, "head": 1, "signature": ""}',
             "is not an object",
@@ -763,7 +750,7 @@ def raw_public(key) -> bytes:
 SEED = hashlib.sha256(b"configured seed").digest()
 SEED_B64 = base64.b64encode(SEED).decode()
 SEED_KEY = Ed25519PrivateKey.from_private_bytes(SEED)
-SEED_PEM = evidence.private_key_pem(SEED_KEY)
+SEED_PEM = private_key_pem(SEED_KEY)
 
 
 @pytest.mark.parametrize("value", [SEED_B64, SEED_PEM, f"  {SEED_B64}\n"])
@@ -777,14 +764,14 @@ def test_it_loads_the_key_from_evidence_signing_key(no_key_configured, monkeypat
 
 
 def test_it_prefers_the_setting_to_the_environment(no_key_configured, monkeypatch):
-    monkeypatch.setenv("EVIDENCE_SIGNING_KEY", evidence.private_key_pem(ATTACKER_KEY))
+    monkeypatch.setenv("EVIDENCE_SIGNING_KEY", private_key_pem(ATTACKER_KEY))
     no_key_configured.EVIDENCE_SIGNING_KEY = SEED_B64
     assert raw_public(load_signing_key()) == raw_public(SEED_KEY)
 
 
 def test_it_prefers_the_key_to_the_key_file(no_key_configured, monkeypatch, tmp_path):
     path = tmp_path / "other.pem"
-    path.write_text(evidence.private_key_pem(ATTACKER_KEY))
+    path.write_text(private_key_pem(ATTACKER_KEY))
     monkeypatch.setenv("EVIDENCE_SIGNING_KEY_FILE", str(path))
     monkeypatch.setenv("EVIDENCE_SIGNING_KEY", SEED_B64)
     assert raw_public(load_signing_key()) == raw_public(SEED_KEY)

@@ -11,7 +11,12 @@ import threading
 import pytest
 from django.urls import reverse
 
-from requests_app import evidence, evidence_record, pdf, tracking
+from requests_app import pdf, tracking
+from requests_app.evidence import pdf as evidence_pdf
+from requests_app.evidence.export import record_for
+from requests_app.evidence.keys import trusted_keys
+from requests_app.evidence.pdf import qr_data_url
+from requests_app.evidence.record import verify_record
 from requests_app.models import Action, Event, LetterTemplate, Plan, Submission
 from tests.test_accounts_factories import PASSWORD
 from tests.test_verify_support import (
@@ -28,7 +33,7 @@ from tests.test_verify_support import (
 )
 
 pytestmark = pytest.mark.django_db
-TRUSTED = evidence.trusted_keys(SITE_KEY)
+TRUSTED = trusted_keys(SITE_KEY)
 
 
 @pytest.fixture(autouse=True)
@@ -64,7 +69,7 @@ def test_it_downloads_a_pdfa_3b_with_a_signed_record_inside(client):
     assert pdfa_status(content) == "3B"
     files = embedded_files(content)
     assert list(files) == ["evidence.json"]
-    verdict = evidence.verify_record(files["evidence.json"], TRUSTED)
+    verdict = verify_record(files["evidence.json"], TRUSTED)
     assert verdict.ok, verdict.problems
     assert verdict.summary["submission"] == str(submission.pk)
 
@@ -104,7 +109,7 @@ def test_post_is_not_allowed_for_the_owner_and_a_404_for_others(client):
 def test_the_text_is_extractable_and_says_who_what_when(client, tmp_path):
     submission = filed_request()
     text = pdf_text(content_of(download(signed_in(client, submission.user), submission)), tmp_path)
-    record = evidence_record.record_for(submission)
+    record = record_for(submission)
     flat = " ".join(text.split())
     assert "Anna Muster" in flat
     assert "Instagram" in flat
@@ -135,13 +140,13 @@ def test_each_page_is_numbered_and_names_its_record(client, tmp_path):
 
 def test_the_qr_code_points_to_the_absolute_verify_url(client, monkeypatch):
     seen = []
-    original = evidence_record.qr_data_url
+    original = qr_data_url
 
     def spy(url: str) -> str:
         seen.append(url)
         return original(url)
 
-    monkeypatch.setattr(evidence_record, "qr_data_url", spy)
+    monkeypatch.setattr(evidence_pdf, "qr_data_url", spy)
     submission = filed_request()
     assert download(signed_in(client, submission.user), submission).status_code == 200
     assert seen == ["http://testserver/verify/"]
@@ -211,7 +216,7 @@ def test_the_pack_covers_every_request_each_with_its_own_record(client, tmp_path
     pack = json.loads(files["evidence-pack.json"])
     assert pack["format"] == "opt-out-guide/evidence-pack/v1"
     assert {record["submission"]["id"] for record in pack["records"]} == {str(first.pk), str(second.pk)}
-    assert all(evidence.verify_record(record, TRUSTED).ok for record in pack["records"])
+    assert all(verify_record(record, TRUSTED).ok for record in pack["records"])
     text = pdf_text(content, tmp_path)
     assert "REF-123" in text
     assert "REF-SECOND" in text
@@ -320,7 +325,7 @@ def test_admin_and_user_text_is_neither_fetched_nor_embedded(client, tmp_path, h
         text = pdf_text(content, tmp_path)
         assert "root:x:0:0" not in text
         assert "@import" in text  # shown as the text it is
-        assert evidence.verify_record(
+        assert verify_record(
             json.loads(embedded_files(content)[name]).get("records", [None])[0]
             if name.endswith("pack.json")
             else embedded_files(content)[name],

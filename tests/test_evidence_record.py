@@ -6,9 +6,21 @@ import importlib
 import json
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.db import connection
 
-from requests_app import evidence, evidence_record
+from requests_app.evidence import keys
+from requests_app.evidence.chain import keyed_digest
+from requests_app.evidence.export import export_evidence, pack_bytes, record_for
+from requests_app.evidence.keys import (
+    _cached_signing_key,
+    key_id,
+    load_signing_key,
+    private_key_pem,
+    signing_key,
+    trusted_keys,
+)
+from requests_app.evidence.record import verify_record
 from requests_app.models import Event, Submission
 from tests.test_verify_support import (
     SITE_KEY,
@@ -20,7 +32,7 @@ from tests.test_verify_support import (
 )
 
 pytestmark = pytest.mark.django_db
-TRUSTED = evidence.trusted_keys(SITE_KEY)
+TRUSTED = trusted_keys(SITE_KEY)
 
 
 @pytest.fixture(autouse=True)
@@ -30,11 +42,11 @@ def _setup(settings):
 
 
 def test_it_builds_a_record_that_verifies_with_the_sites_key():
-    record = evidence_record.record_for(filed_request())
-    verdict = evidence.verify_record(record, TRUSTED)
+    record = record_for(filed_request())
+    verdict = verify_record(record, TRUSTED)
     assert verdict.ok, verdict.problems
     assert verdict.trusted_key
-    assert record["signature"]["key_id"] == evidence.key_id(SITE_KEY)
+    assert record["signature"]["key_id"] == key_id(SITE_KEY)
 
 
 def test_the_name_is_the_one_the_letter_was_written_with_even_after_the_plan_changes():
@@ -44,20 +56,20 @@ def test_the_name_is_the_one_the_letter_was_written_with_even_after_the_plan_cha
     plan = Plan.objects.get(user=submission.user)
     plan.data = {**plan.data, "answers": {**plan.data["answers"], "name": "Someone Else"}}
     plan.save()
-    assert evidence_record.record_for(submission)["submission"]["person"]["name"] == "Anna Muster"
+    assert record_for(submission)["submission"]["person"]["name"] == "Anna Muster"
 
 
 def test_a_record_does_not_verify_against_another_sites_key():
-    record = evidence_record.record_for(filed_request())
-    other = evidence.trusted_keys(evidence.Ed25519PrivateKey.generate())
-    verdict = evidence.verify_record(record, other)
+    record = record_for(filed_request())
+    other = trusted_keys(Ed25519PrivateKey.generate())
+    verdict = verify_record(record, other)
     assert not verdict.ok
     assert any("not one of this site's keys" in problem for problem in verdict.problems)
 
 
 def test_it_states_who_what_and_when():
     submission = filed_request()
-    facts = evidence_record.record_for(submission)["submission"]
+    facts = record_for(submission)["submission"]
     assert facts["id"] == str(submission.pk)
     assert facts["person"] == {"name": "Anna Muster", "account": "@anna_cats"}
     assert facts["platform"] == "Instagram"
@@ -81,17 +93,17 @@ def test_it_states_who_what_and_when():
 
 def test_the_text_is_the_letter_exactly_as_filed_and_matches_its_frozen_hash():
     submission = filed_request()
-    record = evidence_record.record_for(submission)
+    record = record_for(submission)
     frozen = next(event for event in record["events"] if event["type"] == "letter_frozen")
     assert record["submission"]["text"] == submission.letter_body
     assert record["submission"]["subject"] == submission.letter_subject
     facts = record["submission"]
-    assert frozen["data"]["letter_hmac"] == evidence.keyed_digest(facts["evidence_key"], facts["text"])
+    assert frozen["data"]["letter_hmac"] == keyed_digest(facts["evidence_key"], facts["text"])
 
 
 def test_the_chain_is_the_event_rows_in_order():
     submission = filed_request(replies=2)
-    record = evidence_record.record_for(submission)
+    record = record_for(submission)
     rows = list(Event.objects.filter(submission_id=submission.pk).order_by("seq"))
     assert [event["hash"] for event in record["events"]] == [row.hash for row in rows]
     assert [event["type"] for event in record["events"]] == [
@@ -107,8 +119,8 @@ def test_the_chain_is_the_event_rows_in_order():
 
 def test_a_draft_has_a_record_too_without_filing_facts():
     submission = track(make_person())
-    record = evidence_record.record_for(submission)
-    assert evidence.verify_record(record, TRUSTED).ok
+    record = record_for(submission)
+    assert verify_record(record, TRUSTED).ok
     assert record["submission"]["filed_at"] is None
     assert record["submission"]["status"] == "draft"
 
@@ -116,38 +128,38 @@ def test_a_draft_has_a_record_too_without_filing_facts():
 def test_record_for_appends_nothing():
     submission = filed_request()
     before = Event.objects.filter(submission_id=submission.pk).count()
-    evidence_record.record_for(submission)
+    record_for(submission)
     assert Event.objects.filter(submission_id=submission.pk).count() == before
 
 
 def test_an_export_appends_its_own_event_before_signing():
     submission = filed_request()
     before = Event.objects.filter(submission_id=submission.pk).count()
-    [item] = evidence_record.export_evidence(submission.user, [submission.pk])
+    [item] = export_evidence(submission.user, [submission.pk])
     rows = list(Event.objects.filter(submission_id=submission.pk).order_by("seq"))
     assert len(rows) == before + 1
     assert rows[-1].type == "exported"
     assert rows[-1].data == {"document": "pdf", "scope": "submission"}
     assert item.record["head"] == {"hash": rows[-1].hash, "length": before + 1}
-    assert evidence.verify_record(item.record, TRUSTED).ok
+    assert verify_record(item.record, TRUSTED).ok
 
 
 def test_an_older_export_still_verifies_after_later_ones():
     submission = filed_request()
-    [first] = evidence_record.export_evidence(submission.user, [submission.pk])
-    [second] = evidence_record.export_evidence(submission.user, [submission.pk])
+    [first] = export_evidence(submission.user, [submission.pk])
+    [second] = export_evidence(submission.user, [submission.pk])
     assert second.record["head"]["length"] == first.record["head"]["length"] + 1
     assert second.record["events"][: len(first.record["events"])] == first.record["events"]
-    assert evidence.verify_record(first.record, TRUSTED).ok
-    assert evidence.verify_record(second.record, TRUSTED).ok
+    assert verify_record(first.record, TRUSTED).ok
+    assert verify_record(second.record, TRUSTED).ok
 
 
 def test_an_export_reads_only_the_persons_own_requests():
     submission = filed_request()
     stranger = make_person("mallory@example.org")
     before = Event.objects.filter(submission_id=submission.pk).count()
-    assert evidence_record.export_evidence(stranger, [submission.pk]) == []
-    assert evidence_record.export_evidence(stranger) == []
+    assert export_evidence(stranger, [submission.pk]) == []
+    assert export_evidence(stranger) == []
     assert Event.objects.filter(submission_id=submission.pk).count() == before
 
 
@@ -164,13 +176,13 @@ def test_the_pack_holds_every_request_of_the_person_and_none_of_anyone_else():
     first = filed_request(person)
     second = _copy(first, "copy-1")
     other = filed_request(make_person("bob@example.org"))
-    items = evidence_record.export_evidence(person)
+    items = export_evidence(person)
     assert {item.submission.pk for item in items} == {first.pk, second.pk}
     assert other.pk not in {item.submission.pk for item in items}
-    pack = json.loads(evidence_record.pack_bytes([item.record for item in items]))
+    pack = json.loads(pack_bytes([item.record for item in items]))
     assert pack["format"] == "opt-out-guide/evidence-pack/v1"
     assert {record["submission"]["id"] for record in pack["records"]} == {str(first.pk), str(second.pk)}
-    assert all(evidence.verify_record(record, TRUSTED).ok for record in pack["records"])
+    assert all(verify_record(record, TRUSTED).ok for record in pack["records"])
     assert {row.data["scope"] for row in Event.objects.filter(type="exported")} == {"pack"}
 
 
@@ -183,29 +195,29 @@ def test_the_export_takes_the_same_queries_for_one_request_or_many(django_assert
         _copy(submission, f"copy-{number}")
     assert Submission.objects.filter(user=person).count() == 5
     with django_assert_num_queries(8):
-        items = evidence_record.export_evidence(person)
+        items = export_evidence(person)
     assert len(items) == 5
 
 
 def test_the_signing_key_is_loaded_once_per_process(monkeypatch):
     calls = []
-    original = evidence.load_signing_key
+    original = load_signing_key
 
     def counting():
         calls.append(1)
         return original()
 
-    monkeypatch.setattr(evidence, "load_signing_key", counting)
-    evidence_record._cached_signing_key.cache_clear()
+    monkeypatch.setattr(keys, "load_signing_key", counting)
+    _cached_signing_key.cache_clear()
     for _ in range(3):
-        evidence_record.signing_key()
+        signing_key()
     assert len(calls) == 1
 
 
 def test_a_new_key_configuration_is_picked_up(settings):
-    first = evidence_record.signing_key()
-    settings.EVIDENCE_SIGNING_KEY = evidence.private_key_pem(evidence.Ed25519PrivateKey.generate())
-    assert evidence.key_id(evidence_record.signing_key()) != evidence.key_id(first)
+    first = signing_key()
+    settings.EVIDENCE_SIGNING_KEY = private_key_pem(Ed25519PrivateKey.generate())
+    assert key_id(signing_key()) != key_id(first)
 
 
 def _edit_event_in_the_database(event_id: int, data: dict) -> None:
@@ -230,4 +242,4 @@ def test_it_refuses_to_sign_a_chain_edited_in_the_database():
     filed = Event.objects.get(submission_id=submission.pk, type="filed")
     _edit_event_in_the_database(filed.pk, {**filed.data, "received_on": "2025-01-01"})
     with pytest.raises(ValueError, match="does not match"):
-        evidence_record.record_for(submission)
+        record_for(submission)

@@ -7,7 +7,10 @@ import json
 import pytest
 from django.utils import translation
 
-from requests_app import evidence, evidence_record
+from requests_app.evidence.export import export_evidence
+from requests_app.evidence.keys import trusted_public_keys
+from requests_app.evidence.pdf import render_evidence_pdf
+from requests_app.evidence.record import verify_record
 from tests.factories import make_answers, make_meta_guide, store_answers
 from tests.test_accounts_factories import make_user
 from tests.test_verify_support import embedded_files, filed_request, make_guide, signed, use_site_key
@@ -20,14 +23,14 @@ GERMAN = {"accept-language": "de"}
 def record(settings):
     use_site_key(settings)
     make_guide()
-    items = evidence_record.export_evidence(filed_request().user)
-    pdf = evidence_record.render_evidence_pdf(items, verify_url="http://testserver/verify/", key_url="k", pack=False)
+    items = export_evidence(filed_request().user)
+    pdf = render_evidence_pdf(items, verify_url="http://testserver/verify/", key_url="k", pack=False)
     return json.loads(embedded_files(pdf)["evidence.json"])
 
 
 def _problems(record, language):
     with translation.override(language):
-        return evidence.verify_record(record, evidence_record.trusted_public_keys()).problems
+        return verify_record(record, trusted_public_keys()).problems
 
 
 def test_verdict_problems_follow_the_language(record):
@@ -42,13 +45,13 @@ def test_verdict_problems_follow_the_language(record):
 
 def test_a_reason_from_the_json_parser_is_german_too():
     with translation.override("de"):
-        verdict = evidence.verify_record(b'{"a": 1, "a": 2}', {})
+        verdict = verify_record(b'{"a": 1, "a": 2}', {})
     assert verdict.problems == ["der Nachweis ist kein gültiges JSON: doppelter Schlüssel 'a'"]
 
 
 def test_a_foreign_key_is_named_in_german(record):
     with translation.override("de"):
-        verdict = evidence.verify_record(signed(record), evidence_record.trusted_public_keys())
+        verdict = verify_record(signed(record), trusted_public_keys())
     assert any("der nicht zu den Schlüsseln dieser Website gehört" in problem for problem in verdict.problems)
 
 
@@ -74,8 +77,8 @@ def test_a_pack_names_each_record_in_one_heading(client, settings, language, hea
     use_site_key(settings)
     make_guide()
     user = filed_request().user
-    pdf = evidence_record.render_evidence_pdf(
-        evidence_record.export_evidence(user), verify_url="http://testserver/verify/", key_url="k", pack=True
+    pdf = render_evidence_pdf(
+        export_evidence(user), verify_url="http://testserver/verify/", key_url="k", pack=True
     )
     pack = json.loads(embedded_files(pdf)["evidence-pack.json"])
     pack["records"][0]["submission"]["reference"] = "REF-999"

@@ -9,7 +9,8 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from requests_app import evidence, plan_session
+from requests_app import plan_session
+from requests_app.evidence.chain import keyed_digest
 from requests_app.models import Attachment, Event, Plan, Submission, SubmissionStatus
 from tests.test_accounts_factories import PASSWORD
 from tests.test_tracking_support import GERMAN_PLAN, ITEM, make_guide, make_person, png_bytes, png_declaring, track
@@ -90,7 +91,7 @@ def test_it_records_a_screenshot_with_the_filing(client, guide):
     attachment = Attachment.objects.get(submission=submission)
     assert attachment.content_type == "image/png"
     assert Event.objects.get(submission_id=submission.pk, type="attachment_added").data["attachment_hmac"] == (
-        evidence.keyed_digest(Submission.objects.get(pk=submission.pk).evidence_key, attachment.sha256)
+        keyed_digest(Submission.objects.get(pk=submission.pk).evidence_key, attachment.sha256)
     )
 
 

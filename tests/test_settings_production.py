@@ -90,16 +90,16 @@ def test_it_links_emails_to_the_first_served_host_over_https():
 def test_it_reads_retired_evidence_keys_from_a_file(tmp_path):
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from requests_app import evidence
+    from requests_app.evidence import keys
 
-    old = [evidence.public_key_pem(Ed25519PrivateKey.generate()) for _ in range(2)]
+    old = [keys.public_key_pem(Ed25519PrivateKey.generate()) for _ in range(2)]
     keys_file = tmp_path / "retired.pem"
     keys_file.write_text("".join(old))
 
     retired = production_settings(EVIDENCE_RETIRED_PUBLIC_KEYS_FILE=str(keys_file))["EVIDENCE_RETIRED_PUBLIC_KEYS"]
 
-    assert [evidence.key_id(evidence.load_public_key_pem(pem)) for pem in retired] == [
-        evidence.key_id(evidence.load_public_key_pem(pem)) for pem in old
+    assert [keys.key_id(keys.load_public_key_pem(pem)) for pem in retired] == [
+        keys.key_id(keys.load_public_key_pem(pem)) for pem in old
     ]
 
 

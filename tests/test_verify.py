@@ -9,7 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploaded
 from django.test import RequestFactory
 from django.urls import reverse
 
-from requests_app import evidence, evidence_record, evidence_views, pdf
+from requests_app import pdf
+from requests_app.evidence import views as evidence_views
+from requests_app.evidence.canonical import canonical_json
+from requests_app.evidence.export import export_evidence
+from requests_app.evidence.keys import key_id, private_key_pem, public_key_pem
+from requests_app.evidence.pdf import render_evidence_pdf
 from tests.test_verify_support import (
     SITE_KEY,
     embedded_files,
@@ -32,16 +37,16 @@ def _setup(settings):
 @pytest.fixture
 def evidence_pdf():
     make_guide()
-    items = evidence_record.export_evidence(filed_request().user)
-    return evidence_record.render_evidence_pdf(items, verify_url="http://testserver/verify/", key_url="k", pack=False)
+    items = export_evidence(filed_request().user)
+    return render_evidence_pdf(items, verify_url="http://testserver/verify/", key_url="k", pack=False)
 
 
 @pytest.fixture
 def pack_pdf():
     make_guide()
     submission = filed_request()
-    items = evidence_record.export_evidence(submission.user)
-    return evidence_record.render_evidence_pdf(items, verify_url="http://testserver/verify/", key_url="k", pack=True)
+    items = export_evidence(submission.user)
+    return render_evidence_pdf(items, verify_url="http://testserver/verify/", key_url="k", pack=True)
 
 
 def upload(client, content: bytes, name: str = "evidence.pdf", content_type: str = "application/pdf"):
@@ -59,7 +64,7 @@ def test_it_shows_the_form_to_anyone(client):
     response = client.get(URL)
     assert response.status_code == 200
     assert b'enctype="multipart/form-data"' in response.content
-    assert evidence.key_id(SITE_KEY).encode() in response.content
+    assert key_id(SITE_KEY).encode() in response.content
     assert "no-store" in response["Cache-Control"]
 
 
@@ -72,7 +77,7 @@ def test_it_accepts_an_evidence_pdf(client, evidence_pdf):
     assert "Valid: this evidence record is intact and signed by Opt-Out Guide" in page
     assert record["submission"]["id"] in page
     assert record["head"]["hash"] in page
-    assert evidence.key_id(SITE_KEY) in page
+    assert key_id(SITE_KEY) in page
     assert "Instagram" in page
     assert "2025-01-31T13:30:00.000000Z" in page
 
@@ -105,7 +110,7 @@ def test_it_rejects_a_pack_with_one_changed_record(client, pack_pdf):
 def test_it_rejects_an_edited_record_inside_a_pdf_and_says_what_fails(client, evidence_pdf):
     record = json.loads(embedded_files(evidence_pdf)["evidence.json"])
     record["submission"]["filed_at"] = "2025-01-30T13:30:00.000000Z"
-    edited = replace_embedded(evidence_pdf, "evidence.json", evidence.canonical_json(record))
+    edited = replace_embedded(evidence_pdf, "evidence.json", canonical_json(record))
     response = upload(client, edited)
     assert response.status_code == 200
     assert verdict_of(response) == "invalid"
@@ -115,7 +120,7 @@ def test_it_rejects_an_edited_record_inside_a_pdf_and_says_what_fails(client, ev
 def test_it_rejects_a_record_signed_with_another_key(client, evidence_pdf):
     record = json.loads(embedded_files(evidence_pdf)["evidence.json"])
     forged = signed(record)
-    response = client.post(URL, {"record": evidence.canonical_json(forged).decode()})
+    response = client.post(URL, {"record": canonical_json(forged).decode()})
     assert verdict_of(response) == "invalid"
     result = response.context["result"].verdicts[0]
     assert result.signature_valid
@@ -254,14 +259,14 @@ def test_it_publishes_the_public_key(client, url):
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
-    assert response.content.decode() == evidence.public_key_pem(SITE_KEY)
+    assert response.content.decode() == public_key_pem(SITE_KEY)
     assert reverse("evidence_public_key_well_known") == "/.well-known/opt-out-guide-evidence-key.pem"
 
 
 def test_the_published_key_is_never_the_private_one(client):
     content = client.get("/.well-known/opt-out-guide-evidence-key.pem").content.decode()
     assert "PRIVATE" not in content
-    assert evidence.private_key_pem(SITE_KEY) not in content
+    assert private_key_pem(SITE_KEY) not in content
 
 
 def test_the_key_cannot_be_posted_to(client):

@@ -9,7 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from requests_app import evidence, tracking
+from requests_app.evidence.chain import sha256_hex
+from requests_app.evidence.events import append_event
 from requests_app.models import Event, EventType, Submission
 from tests.test_evidence_record import _edit_event_in_the_database
 from tests.test_reminders import make_submission
@@ -91,10 +92,10 @@ def _legacy_chain(body: str, frozen: str, email: str) -> Submission:
     """A chain begun before letters were frozen as keyed digests: its letter_frozen event holds letter_sha256."""
     submission = make_submission(due_in=30, user=make_person(email), letter_body=body)
     with transaction.atomic():
-        tracking.append_event(
+        append_event(
             submission=submission,
             event_type=EventType.LETTER_FROZEN,
-            data={"letter_sha256": evidence.sha256_hex(frozen)},
+            data={"letter_sha256": sha256_hex(frozen)},
         )
     return submission
 

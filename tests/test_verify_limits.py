@@ -13,7 +13,9 @@ import time
 import pikepdf
 import pytest
 
-from requests_app import evidence_record, pdf_attachment
+from requests_app.evidence import pdf_reader
+from requests_app.evidence.export import PACK_FORMAT
+from requests_app.evidence.upload import MAX_JSON_BYTES, UnreadableUpload, read_upload, verify_upload
 
 
 def object_stream_bomb(size: int) -> bytes:
@@ -40,30 +42,30 @@ def test_a_pdf_that_unpacks_to_gigabytes_is_refused_by_a_limited_child(monkeypat
     bomb = _bomb_built_elsewhere(300_000_000)
     assert len(bomb) < 1_000_000
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    monkeypatch.setattr(pdf_attachment, "MEMORY_LIMIT_BYTES", 400 * 1024 * 1024)
-    with pytest.raises(evidence_record.UnreadableUpload, match="cannot be read as a PDF"):
-        evidence_record.read_upload(bomb)
+    monkeypatch.setattr(pdf_reader, "MEMORY_LIMIT_BYTES", 400 * 1024 * 1024)
+    with pytest.raises(UnreadableUpload, match="cannot be read as a PDF"):
+        read_upload(bomb)
     # The parsing happened in the child: this process did not grow by the bomb's size.
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200 * 1024  # KiB
 
 
 def test_the_same_pdf_small_enough_is_read():
-    found = pdf_attachment.extract(object_stream_bomb(1000), evidence_record.MAX_JSON_BYTES)
+    found = pdf_reader.extract(object_stream_bomb(1000), MAX_JSON_BYTES)
     assert (found.status, found.name, found.content) == ("ok", "evidence.json", b'{"format": "x"}')
 
 
 def test_a_pack_with_too_many_records_is_refused_before_checking_them():
-    pack = json.dumps({"format": evidence_record.PACK_FORMAT, "records": [{}] * 100_000})
+    pack = json.dumps({"format": PACK_FORMAT, "records": [{}] * 100_000})
     started = time.monotonic()
-    with pytest.raises(evidence_record.UnreadableUpload, match="at most 500"):
-        evidence_record.verify_upload(pack)
+    with pytest.raises(UnreadableUpload, match="at most 500"):
+        verify_upload(pack)
     assert time.monotonic() - started < 2
 
 
 def test_a_record_lists_at_most_twenty_problems():
     events = [{"seq": n, "type": "bogus", "at": "x", "data": {}, "prev": "0", "hash": "0"} for n in range(200)]
     record = {"format": "opt-out-guide/evidence/v1", "submission": {}, "events": events, "head": {}, "signature": {}}
-    [verdict] = evidence_record.verify_upload(json.dumps(record)).verdicts
+    [verdict] = verify_upload(json.dumps(record)).verdicts
     assert not verdict.ok
     assert len(verdict.problems) == 21
     assert verdict.problems[-1].startswith("… and ")
@@ -91,5 +93,5 @@ def test_pdf_downloads_from_one_address_are_slowed(client):
 
 def test_the_reader_works_wherever_the_server_was_started(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
-    found = pdf_attachment.extract(object_stream_bomb(1000), evidence_record.MAX_JSON_BYTES)
+    found = pdf_reader.extract(object_stream_bomb(1000), MAX_JSON_BYTES)
     assert found.status == "ok"

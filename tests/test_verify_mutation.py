@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
-from requests_app import evidence, evidence_record
+from requests_app.evidence.export import export_evidence
+from requests_app.evidence.keys import trusted_keys
+from requests_app.evidence.pdf import render_evidence_pdf
+from requests_app.evidence.upload import UnreadableUpload, verify_upload
 from tests.test_verify_support import (
     SITE_KEY,
     embedded_files,
@@ -16,7 +19,7 @@ from tests.test_verify_support import (
 )
 
 pytestmark = pytest.mark.django_db
-TRUSTED = evidence.trusted_keys(SITE_KEY)
+TRUSTED = trusted_keys(SITE_KEY)
 
 
 @pytest.fixture
@@ -24,8 +27,8 @@ def real_pdf(settings):
     use_site_key(settings)
     make_guide()
     submission = filed_request(screenshots=1, replies=1)
-    items = evidence_record.export_evidence(submission.user, [submission.pk])
-    return evidence_record.render_evidence_pdf(items, verify_url="http://testserver/verify/", key_url="k", pack=False)
+    items = export_evidence(submission.user, [submission.pk])
+    return render_evidence_pdf(items, verify_url="http://testserver/verify/", key_url="k", pack=False)
 
 
 def mutate(text: str, index: int) -> str:
@@ -42,8 +45,8 @@ def mutate(text: str, index: int) -> str:
 
 def rejected(data: bytes | str) -> bool:
     try:
-        return not evidence_record.verify_upload(data, TRUSTED).ok
-    except evidence_record.UnreadableUpload:
+        return not verify_upload(data, TRUSTED).ok
+    except UnreadableUpload:
         return True
 
 

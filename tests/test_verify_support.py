@@ -14,7 +14,8 @@ from pathlib import Path
 import pikepdf
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from requests_app import evidence, tracking, uploads
+from requests_app import tracking, uploads
+from requests_app.evidence.record import build_record
 from requests_app.models import Submission
 from tests.test_tracking_support import file, make_guide, make_person, png_bytes, track
 
@@ -93,7 +94,7 @@ def pdf_pages(content: bytes, tmp_path: Path) -> int:
 def signed(record: dict) -> dict:
     """`record` signed again by OTHER_KEY: well-formed and intact, but not this site's signature."""
     facts = dict(record["submission"])
-    return evidence.build_record(facts=facts, events=record["events"], private_key=OTHER_KEY)
+    return build_record(facts=facts, events=record["events"], private_key=OTHER_KEY)
 
 
 __all__ = ["make_guide", "make_person", "track", "file"]

@@ -70,7 +70,7 @@ class Submission(models.Model):
     content_version = models.CharField(max_length=64, blank=True)
     language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
     person_name = models.TextField(blank=True, help_text=_("The name the letter was written with, as given."))
-    # Keys the digests of personal text in this submission's evidence events (evidence.keyed_digest).
+    # Keys the digests of personal text in this submission's evidence events (evidence/chain.py, keyed_digest).
     # Deleted with the submission, so the events left behind can no longer be matched to a guess.
     evidence_key = models.CharField(max_length=64, default=new_evidence_key, editable=False)
     account = models.CharField(max_length=300, blank=True)
@@ -177,7 +177,7 @@ class EventQuerySet(models.QuerySet):
 
 
 class Event(models.Model):
-    """One entry of a submission's append-only, hash-chained log (see evidence.py).
+    """One entry of a submission's append-only, hash-chained log (see evidence/chain.py).
 
     It refers to the submission by id, not by foreign key, and holds facts and
     hashes only (never personal text), so it outlives deleted content and the

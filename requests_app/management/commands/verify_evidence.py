@@ -18,8 +18,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from requests_app import evidence
-from requests_app.evidence_record import event_dict
+from requests_app.evidence.chain import keyed_digest, sha256_hex, verify_chain
+from requests_app.evidence.events import event_dict
 from requests_app.models import Event, EventType, Submission
 
 CHUNK = 2_000
@@ -43,7 +43,7 @@ class Command(BaseCommand):
             chain = [event_dict(row) for row in rows]
             chains += 1
             events_count += len(chain)
-            verdict = evidence.verify_chain(chain, submission=str(submission_id))
+            verdict = verify_chain(chain, submission=str(submission_id))
             if not verdict.ok:
                 broken[submission_id] = verdict.problems
             letter = next((e["data"] for e in chain if e["type"] == EventType.LETTER_FROZEN), {})
@@ -70,7 +70,7 @@ class Command(BaseCommand):
         stored = Submission.objects.filter(pk__in=list(frozen_letters)).values_list("pk", "letter_body", "evidence_key")
         for submission_id, body, key in stored.iterator(chunk_size=LETTER_BATCH):
             keyed, frozen = frozen_letters[submission_id]
-            digest = evidence.keyed_digest(key, body) if keyed else evidence.sha256_hex(body)
+            digest = keyed_digest(key, body) if keyed else sha256_hex(body)
             # An emptied letter is personal content deleted on request, not an edit.
             if body and digest != frozen:
                 broken.setdefault(submission_id, []).append(

@@ -22,10 +22,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from . import evidence, evidence_record
-from .evidence_forms import InMemoryUploadHandler, VerifyForm
-from .models import Submission
-from .throttle import RENDER_PDF, VERIFY_EVIDENCE, throttle
+from ..models import Submission
+from ..throttle import RENDER_PDF, VERIFY_EVIDENCE, throttle
+from .export import export_evidence
+from .forms import InMemoryUploadHandler, VerifyForm
+from .keys import key_id, public_key_pem, signing_key
+from .pdf import render_evidence_pdf
+from .upload import MAX_UPLOAD_BYTES, UnreadableUpload, verify_upload
 
 READ_ONLY = ("GET", "HEAD")
 
@@ -61,8 +64,8 @@ def evidence_pdf(request: HttpRequest, submission_id: UUID) -> HttpResponse:
     submission = _get_submission_for_user(request, submission_id)
     if request.method not in READ_ONLY:
         return HttpResponseNotAllowed(READ_ONLY)
-    items = evidence_record.export_evidence(request.user, [submission.pk])
-    content = evidence_record.render_evidence_pdf(items, pack=False, **_urls(request))
+    items = export_evidence(request.user, [submission.pk])
+    content = render_evidence_pdf(items, pack=False, **_urls(request))
     day = timezone.now().date().isoformat()
     return _pdf_response(content, f"evidence-{submission.pk}-{day}.pdf")
 
@@ -74,18 +77,18 @@ def evidence_pack_pdf(request: HttpRequest) -> HttpResponseBase:
     """Every request of the person in one PDF, each with its own record (evidence-pack.json inside)."""
     if request.method not in READ_ONLY:
         return HttpResponseNotAllowed(READ_ONLY)
-    items = evidence_record.export_evidence(request.user)
+    items = export_evidence(request.user)
     if not items:
         messages.info(request, _("You have no requests yet, so there is no evidence to download."))
         return HttpResponseRedirect(reverse("requests_dashboard"))
-    content = evidence_record.render_evidence_pdf(items, pack=True, **_urls(request))
+    content = render_evidence_pdf(items, pack=True, **_urls(request))
     return _pdf_response(content, f"evidence-pack-{timezone.now().date().isoformat()}.pdf")
 
 
 @require_http_methods(["GET", "HEAD"])
 def public_key(request: HttpRequest) -> HttpResponse:
     """The site's public key (PEM) that evidence records are signed with, for anyone to check them."""
-    response = HttpResponse(evidence.public_key_pem(evidence_record.signing_key()), content_type="text/plain")
+    response = HttpResponse(public_key_pem(signing_key()), content_type="text/plain")
     response["X-Content-Type-Options"] = "nosniff"
     patch_cache_control(response, public=True, max_age=3600)
     return response
@@ -93,14 +96,14 @@ def public_key(request: HttpRequest) -> HttpResponse:
 
 def _verify_page(request: HttpRequest, form: VerifyForm, *, status: int = 200, **context: object) -> TemplateResponse:
     form.is_valid()  # a refused form lists its errors; an unbound one has none
-    site_key = evidence_record.signing_key()
+    site_key = signing_key()
     response = TemplateResponse(
         request,
         "evidence/verify.html",
         {
             "form": form,
-            "key_id": evidence.key_id(site_key),
-            "max_mb": evidence_record.MAX_UPLOAD_BYTES // (1024 * 1024),
+            "key_id": key_id(site_key),
+            "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
             **context,
         },
         status=status,
@@ -128,9 +131,9 @@ def verify(request: HttpRequest) -> TemplateResponse:
     if request.method != "POST":
         return _verify_page(request, VerifyForm())
     too_large = _("The file is larger than %(mb)d MB, so it cannot be an evidence PDF of ours.") % {
-        "mb": evidence_record.MAX_UPLOAD_BYTES // (1024 * 1024)
+        "mb": MAX_UPLOAD_BYTES // (1024 * 1024)
     }
-    if _declared_length(request) > evidence_record.MAX_UPLOAD_BYTES + 64 * 1024:
+    if _declared_length(request) > MAX_UPLOAD_BYTES + 64 * 1024:
         form = VerifyForm(refusal=("file", too_large))
         # No `Connection: close`: WSGI forbids hop-by-hop headers (see RequestSizeLimitMiddleware).
         return _verify_page(request, form, status=413, unreadable=too_large)
@@ -152,8 +155,8 @@ def verify(request: HttpRequest) -> TemplateResponse:
     if not form.is_valid():
         return _verify_page(request, form, status=400)
     try:
-        result = evidence_record.verify_upload(form.content())
-    except evidence_record.UnreadableUpload as error:
+        result = verify_upload(form.content())
+    except UnreadableUpload as error:
         form.add_error("file" if form.cleaned_data.get("file") else "record", error.message)
         return _verify_page(request, form, status=400, unreadable=error.message)
     return _verify_page(request, VerifyForm(), result=result)

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.utils.translation import gettext_lazy as _
 
-from .evidence_record import MAX_UPLOAD_BYTES
+from .upload import MAX_UPLOAD_BYTES
 
 PASTE_MAX = 2 * 1024 * 1024
 

@@ -3,7 +3,7 @@
 Anyone may upload a PDF to /verify/. qpdf (through pikepdf) unpacks a PDF's compressed object
 streams whole, so a 600 KB file can ask for gigabytes; a parser that runs out of memory must take
 down a disposable child, not the web server's worker. `extract(data)` runs this module as
-`python -m requests_app.pdf_attachment` under `resource` limits; the child imports no Django and
+`python -m requests_app.evidence.pdf_reader` under `resource` limits; the child imports no Django and
 answers with a status line and the attachment's bytes.
 """
 
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 RECORD_FILENAME = "evidence.json"
 PACK_FILENAME = "evidence-pack.json"
 # Generous for a 20 MB PDF of ours (qpdf and Python need about 150 MB); far below a bomb's appetite.
@@ -90,7 +90,7 @@ def extract(data: bytes, limit: int) -> Extracted:
     """The evidence attachment of PDF `data`, read by a limited child process."""
     try:
         result = subprocess.run(  # noqa: S603 (our own interpreter and module)
-            [sys.executable, "-m", "requests_app.pdf_attachment", str(limit)],
+            [sys.executable, "-m", "requests_app.evidence.pdf_reader", str(limit)],
             cwd=PROJECT_DIR,  # wherever the server was started from, the module is found
             input=data,
             capture_output=True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import evidence_views as views
+from . import views
 
 urlpatterns = [
     path("requests/<uuid:submission_id>/evidence.pdf", views.evidence_pdf, name="evidence_pdf"),

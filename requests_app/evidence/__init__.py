@@ -1,0 +1,1 @@
+"""Evidence: canonical JSON, the hash chain, keys, the signed record, its PDF and /verify/."""
