@@ -27,7 +27,7 @@ urlpatterns = [
     path("account/reminders/", accounts.account_reminders, name="account_reminders"),
     path("account/delete/", accounts.account_delete, name="account_delete"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("requests_app.tracking_urls")),
+    path("", include("requests_app.tracking.urls")),
     path("", include("requests_app.evidence.urls")),
     path("", include("requests_app.urls")),
 ]

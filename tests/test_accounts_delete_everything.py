@@ -7,8 +7,9 @@ import io
 import pytest
 from django.apps import apps
 
-from requests_app import tracking, uploads
 from requests_app.models import Event
+from requests_app.tracking import uploads
+from requests_app.tracking.services import add_attachment, new_token
 from tests.test_accounts_factories import PASSWORD
 from tests.test_tracking_support import file, make_guide, make_person, png_bytes, track
 
@@ -31,10 +32,10 @@ def test_deleting_the_account_leaves_no_row_that_names_the_person(client):
     make_guide()
     user = make_person()
     submission = file(track(user))
-    tracking.add_attachment(
+    add_attachment(
         submission=submission,
         image=uploads.clean_image(io.BytesIO(png_bytes()), "proof.png"),
-        token=tracking.new_token(),
+        token=new_token(),
     )
     client.post("/accounts/login/", {"login": "anna@example.org", "password": PASSWORD})
     client.get("/plan/")

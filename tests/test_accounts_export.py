@@ -12,10 +12,11 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.test import Client
 
-from requests_app import tracking, uploads
 from requests_app.evidence.keys import trusted_public_keys
 from requests_app.evidence.record import verify_record
 from requests_app.mfa_secrets import seal
+from requests_app.tracking import uploads
+from requests_app.tracking.services import add_attachment, new_token
 from tests.test_accounts_factories import make_user
 from tests.test_tracking_support import file, make_guide, make_person, png_bytes, track
 
@@ -64,7 +65,7 @@ def test_it_contains_the_plan_submissions_events_and_files(client):
     user = make_person()
     submission = file(track(user))
     image = uploads.clean_image(io.BytesIO(png_bytes()), "proof.png")
-    tracking.add_attachment(submission=submission, image=image, token=tracking.new_token())
+    add_attachment(submission=submission, image=image, token=new_token())
     client.force_login(user)
 
     data, archive = download(client)

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from requests_app import deadlines
-from requests_app.deadlines import (
+from requests_app.tracking import deadlines
+from requests_app.tracking.deadlines import (
     DeadlineRule,
     DeadlineStatus,
     acknowledge_by,

@@ -11,13 +11,14 @@ import threading
 import pytest
 from django.urls import reverse
 
-from requests_app import pdf, tracking
+from requests_app import pdf
 from requests_app.evidence import pdf as evidence_pdf
 from requests_app.evidence.export import record_for
 from requests_app.evidence.keys import trusted_keys
 from requests_app.evidence.pdf import qr_data_url
 from requests_app.evidence.record import verify_record
 from requests_app.models import Action, Event, LetterTemplate, Plan, Submission
+from requests_app.tracking.services import add_attachment, new_token, record_update
 from tests.test_accounts_factories import PASSWORD
 from tests.test_verify_support import (
     SITE_KEY,
@@ -179,8 +180,8 @@ def test_long_letters_and_many_screenshots_flow_onto_further_pages(client, tmp_p
     lines = [f"Paragraph {number}: " + "the processing of my photos for AI harms me. " * 3 for number in range(150)]
     Submission.objects.filter(pk=submission.pk).update(letter_body="\n".join(lines))
     for number in range(10):
-        tracking.add_attachment(
-            submission=submission, image=screenshot((number * 20, 80, 140), (900, 1400)), token=tracking.new_token()
+        add_attachment(
+            submission=submission, image=screenshot((number * 20, 80, 140), (900, 1400)), token=new_token()
         )
     content = content_of(download(signed_in(client, submission.user), submission))
     text = " ".join(pdf_text(content, tmp_path).split())
@@ -304,13 +305,13 @@ def test_admin_and_user_text_is_neither_fetched_nor_embedded(client, tmp_path, h
     plan.save()
     submission = filed_request(person, reference=evil[:200])
     Submission.objects.filter(pk=submission.pk).update(confirmation_text=evil)
-    tracking.record_update(
+    record_update(
         submission=submission,
         what="acknowledged",
         happened_on=datetime.date(2025, 2, 3),
         note=evil,
         reply_text=evil,
-        token=tracking.new_token(),
+        token=new_token(),
     )
     assert short in Submission.objects.get(pk=submission.pk).action_title
 

@@ -18,8 +18,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter, UUIDConverter
 from django.urls.resolvers import RegexPattern
 
-from requests_app import tracking, uploads
 from requests_app.models import Attachment, Event, StatusChange, Submission
+from requests_app.tracking import uploads
+from requests_app.tracking.services import add_attachment, new_token
 from tests.test_tracking_support import GERMAN_PLAN, file, make_guide, make_person, png_bytes, track
 
 TOKEN = "abcdefabcdefabcdefabcdefabcdef12"
@@ -101,7 +102,7 @@ def owner_objects(db):
     draft = track(owner, item="object-ai-instagram#1")
     filed = file(track(owner, item="object-ai-instagram#2"), now=datetime.datetime(2025, 2, 2, tzinfo=datetime.UTC))
     image = uploads.clean_image(io.BytesIO(png_bytes()), "a.png")
-    attachment, _ = tracking.add_attachment(submission=filed, image=image, token=tracking.new_token())
+    attachment, _ = add_attachment(submission=filed, image=image, token=new_token())
     return {"owner": owner, "draft": draft, "filed": filed, "attachment": attachment}
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from requests_app import tracking
 from requests_app.models import Submission
+from requests_app.tracking.services import add_attachment, new_token
 from tests.factories import make_answers, make_meta_guide, store_answers
 from tests.test_accounts_factories import PASSWORD
 from tests.test_tracking_support import make_guide
@@ -69,8 +69,8 @@ def test_the_evidence_pdf_is_a4_with_nothing_clipped_and_long_content_on_more_pa
     lines.append("An unbroken line: " + "x" * 400)
     Submission.objects.filter(pk=submission.pk).update(letter_body="\n".join(lines))
     for number in range(6):
-        tracking.add_attachment(
-            submission=submission, image=screenshot((number * 30, 80, 140), (900, 1400)), token=tracking.new_token()
+        add_attachment(
+            submission=submission, image=screenshot((number * 30, 80, 140), (900, 1400)), token=new_token()
         )
     assert client.login(username=submission.user.username, password=PASSWORD)
     images = pages(client.get(f"/requests/{submission.pk}/evidence.pdf").content, tmp_path)

@@ -22,8 +22,9 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from requests_app import tracking, uploads
 from requests_app.forms import QUESTIONS
+from requests_app.tracking import uploads
+from requests_app.tracking.services import add_attachment, new_token
 from tests.factories import store_answers
 from tests.test_tracking_support import GERMAN_PLAN, file, make_guide, make_person, png_bytes, track
 
@@ -164,7 +165,7 @@ def person(db):
     draft = track(user, item="object-ai-instagram#1")
     filed = file(track(user, item="object-ai-instagram#2"), now=datetime.datetime(2025, 2, 2, tzinfo=datetime.UTC))
     image = uploads.clean_image(io.BytesIO(png_bytes()), "a.png")
-    tracking.add_attachment(submission=filed, image=image, token=tracking.new_token())
+    add_attachment(submission=filed, image=image, token=new_token())
     return {"user": user, "draft": draft, "filed": filed}
 
 

@@ -1,4 +1,4 @@
-"""Reminder emails before and after a request's due date (requests_app/reminders.py, send_reminders)."""
+"""Reminder emails before and after a request's due date (requests_app/tracking/reminders.py, send_reminders)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from django.tasks import task_backends
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from requests_app import reminders
 from requests_app.models import AccountSettings, Reminder, ReminderKind, Submission
+from requests_app.tracking import reminders
 from tests.test_accounts_factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -363,7 +363,7 @@ def test_the_worker_sends_what_the_command_enqueued(database_queue):
 
     assert run() == 1
     assert mail.outbox == []
-    assert DBTaskResult.objects.get().task_path == "requests_app.reminders.send_reminder"
+    assert DBTaskResult.objects.get().task_path == "requests_app.tracking.reminders.send_reminder"
 
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", stderr=open("/dev/null", "w"))  # noqa: SIM115
 

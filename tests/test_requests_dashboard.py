@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from requests_app import tracking
 from requests_app.models import Submission
 from tests.test_tracking_support import GERMAN_PLAN, file, make_guide, make_person, track
 
@@ -23,7 +22,7 @@ def test_it_shows_overdue_requests_first_and_unmistakably(client):
     client.force_login(user)
     page = client.get("/requests/").content.decode()
     assert 'class="tag tag-red">Overdue<' in page
-    days = (tracking.today_for(overdue) - overdue.due_on).days  # today where the person filed
+    days = (overdue.person_today() - overdue.due_on).days  # today where the person filed
     assert f"Overdue by {days} days" in page
     assert page.index("Overdue by") < page.index("Not filed yet")
 

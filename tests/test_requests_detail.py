@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from requests_app import tracking
+from requests_app.tracking.services import REPLY_ONLY, new_token, record_update
 from tests.test_tracking_support import GERMAN_PLAN, file, make_guide, make_person, track
 
 pytestmark = pytest.mark.django_db
@@ -107,9 +107,9 @@ def test_its_query_count_does_not_grow_with_the_history(client, django_assert_nu
     user = make_person()
     submission = file(track(user), now=datetime.datetime(2025, 2, 1, tzinfo=datetime.UTC))
     for _ in range(events):
-        tracking.record_update(
-            submission=submission, what=tracking.REPLY_ONLY, happened_on=datetime.date(2025, 2, 1), note="n",
-            reply_text="r", token=tracking.new_token(), now=datetime.datetime(2025, 2, 1, 12, tzinfo=datetime.UTC),
+        record_update(
+            submission=submission, what=REPLY_ONLY, happened_on=datetime.date(2025, 2, 1), note="n",
+            reply_text="r", token=new_token(), now=datetime.datetime(2025, 2, 1, 12, tzinfo=datetime.UTC),
         )  # fmt: skip
     client.force_login(user)
     client.get(f"/requests/{submission.pk}/")  # the session's touch (requests_app.activity) is now done

@@ -9,8 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from icalendar import Calendar
 
-from requests_app import tracking, uploads
 from requests_app.models import Attachment
+from requests_app.tracking import uploads
+from requests_app.tracking.services import add_attachment, new_token
 from tests.test_tracking_support import file, make_guide, make_person, png_bytes, track
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,7 @@ def test_it_serves_a_screenshot_to_its_owner_as_a_download(client):
     user = make_person()
     submission = file(track(user))
     image = uploads.clean_image(io.BytesIO(png_bytes()), "a.png")
-    attachment, _ = tracking.add_attachment(submission=submission, image=image, token=tracking.new_token())
+    attachment, _ = add_attachment(submission=submission, image=image, token=new_token())
     client.force_login(user)
     response = client.get(f"/requests/{submission.pk}/attachments/{attachment.pk}")
     assert response.status_code == 200

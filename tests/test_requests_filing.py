@@ -154,7 +154,7 @@ def test_get_redirects_to_the_request_page(client, guide):
 
 
 def test_long_pasted_text_is_refused_with_its_limit_never_cut_by_the_browser(client, guide):
-    from requests_app.tracking_forms import TEXT_MAX
+    from requests_app.tracking.forms import TEXT_MAX
 
     user = make_person()
     submission = track(user)

@@ -13,7 +13,8 @@ import io
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from requests_app import tracking, uploads
+from requests_app.tracking import uploads
+from requests_app.tracking.services import add_attachment, new_token
 from tests.test_tracking_support import GERMAN_PLAN, file, make_guide, make_person, png_bytes, track
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,7 @@ def owner(db):
     )
     filed = file(track(person, item="object-ai-instagram#2"), now=datetime.datetime(2025, 2, 2, tzinfo=datetime.UTC))
     image = uploads.clean_image(io.BytesIO(png_bytes()), "a.png")
-    attachment, _ = tracking.add_attachment(submission=filed, image=image, token=tracking.new_token())
+    attachment, _ = add_attachment(submission=filed, image=image, token=new_token())
     return {"user": person, "filed": filed, "attachment": attachment}
 
 

@@ -7,9 +7,12 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from requests_app import tracking
 from requests_app.evidence.chain import format_timestamp, keyed_digest, sha256_hex, verify_chain
 from requests_app.models import Event, LetterTemplate, StatusChange, Submission, SubmissionStatus
+from requests_app.tracking.escalation import escalate
+from requests_app.tracking.services import EXTENDED, TrackingError, new_token, record_filing, record_update
+from requests_app.tracking.standing import can_escalate, standing
+from requests_app.tracking.time_zones import usual_time_zone
 from tests.test_tracking_support import GERMAN_PLAN, file, make_guide, make_person, track
 
 pytestmark = pytest.mark.django_db
@@ -58,9 +61,9 @@ def test_it_tracks_a_plan_item_once(guide):
 
 def test_it_refuses_an_item_not_in_the_plan(guide):
     user = make_person()
-    with pytest.raises(tracking.TrackingError):
+    with pytest.raises(TrackingError):
         track(user, item="object-ai-facebook#1")
-    with pytest.raises(tracking.TrackingError):
+    with pytest.raises(TrackingError):
         track(user, item="off-meta-activity-instagram#1")  # a setting, not a request
     assert Submission.objects.count() == 0
 
@@ -84,7 +87,7 @@ def test_the_receipt_day_is_the_filing_day_where_the_person_was(guide):
 
 def test_it_refuses_a_filing_date_in_the_future(guide):
     submission = track(make_person())
-    with pytest.raises(tracking.TrackingError) as error:
+    with pytest.raises(TrackingError) as error:
         file(submission, when=datetime.datetime(2025, 2, 11, 9, 0), now=NOW)
     assert error.value.field == "filed_at"
     submission.refresh_from_db()
@@ -93,7 +96,7 @@ def test_it_refuses_a_filing_date_in_the_future(guide):
 
 def test_it_refuses_a_filing_date_before_the_plan_existed(guide):
     submission = track(make_person())
-    with pytest.raises(tracking.TrackingError) as error:
+    with pytest.raises(TrackingError) as error:
         file(submission, when=datetime.datetime(2025, 1, 19, 23, 0), now=NOW)
     assert "20 January 2025" in error.value.message
     assert Event.objects.filter(submission_id=submission.pk).count() == 1
@@ -106,16 +109,16 @@ def test_it_records_a_filing_once_for_the_same_token(guide):
         "timezone_name": "Europe/Berlin",
         "reference": "R1",
         "confirmation_text": "",
-        "token": tracking.new_token(),
+        "token": new_token(),
         "now": NOW,
     }
-    first, recorded = tracking.record_filing(submission=submission, **kwargs)
+    first, recorded = record_filing(submission=submission, **kwargs)
     assert recorded
-    again, recorded_again = tracking.record_filing(submission=submission, **kwargs)
+    again, recorded_again = record_filing(submission=submission, **kwargs)
     assert (again.pk, recorded_again) == (first.pk, False)
     assert Event.objects.filter(submission_id=submission.pk, type="filed").count() == 1
-    with pytest.raises(tracking.TrackingError):
-        tracking.record_filing(submission=submission, **{**kwargs, "token": tracking.new_token()})
+    with pytest.raises(TrackingError):
+        record_filing(submission=submission, **{**kwargs, "token": new_token()})
 
 
 def test_the_filed_letter_never_changes_with_the_guide(guide):
@@ -130,9 +133,9 @@ def test_the_filed_letter_never_changes_with_the_guide(guide):
 
 def test_events_form_a_chain_of_facts_and_hashes_without_personal_text(guide):
     submission = file(track(make_person()), now=NOW)
-    tracking.record_update(
+    record_update(
         submission=submission, what="refused", happened_on=datetime.date(2025, 2, 5), note="Kein Grund",
-        reply_text="We decline your objection, Anna.", token=tracking.new_token(), now=NOW,
+        reply_text="We decline your objection, Anna.", token=new_token(), now=NOW,
     )  # fmt: skip
     events = chain_of(submission)
     assert [e["type"] for e in events] == ["created", "letter_frozen", "filed", "status_changed", "reply_recorded"]
@@ -150,9 +153,9 @@ def test_events_form_a_chain_of_facts_and_hashes_without_personal_text(guide):
 
 def test_an_extension_moves_the_due_date(guide):
     submission = file(track(make_person()), now=NOW)
-    tracking.record_update(
-        submission=submission, what=tracking.EXTENDED, happened_on=datetime.date(2025, 2, 3), note="",
-        reply_text="", token=tracking.new_token(), now=NOW,
+    record_update(
+        submission=submission, what=EXTENDED, happened_on=datetime.date(2025, 2, 3), note="",
+        reply_text="", token=new_token(), now=NOW,
     )  # fmt: skip
     submission.refresh_from_db()
     assert submission.extended
@@ -163,10 +166,10 @@ def test_an_extension_moves_the_due_date(guide):
 def test_it_refuses_an_update_dated_before_the_filing_or_in_the_future(guide):
     submission = file(track(make_person()), now=NOW)
     for day in (datetime.date(2025, 1, 30), datetime.date(2025, 2, 11)):
-        with pytest.raises(tracking.TrackingError) as error:
-            tracking.record_update(
+        with pytest.raises(TrackingError) as error:
+            record_update(
                 submission=submission, what="granted", happened_on=day, note="", reply_text="",
-                token=tracking.new_token(), now=NOW,
+                token=new_token(), now=NOW,
             )  # fmt: skip
         assert error.value.field == "happened_on"
     assert StatusChange.objects.count() == 0
@@ -174,10 +177,10 @@ def test_it_refuses_an_update_dated_before_the_filing_or_in_the_future(guide):
 
 def test_it_refuses_an_update_of_a_draft(guide):
     submission = track(make_person())
-    with pytest.raises(tracking.TrackingError):
-        tracking.record_update(
+    with pytest.raises(TrackingError):
+        record_update(
             submission=submission, what="granted", happened_on=datetime.date(2025, 2, 1), note="", reply_text="",
-            token=tracking.new_token(), now=NOW,
+            token=new_token(), now=NOW,
         )  # fmt: skip
 
 
@@ -185,10 +188,10 @@ def test_an_overdue_request_escalates_to_the_authority_with_the_original_quoted(
     user = make_person()
     original = file(track(user), now=NOW)
     later = datetime.datetime(2025, 3, 10, 12, tzinfo=datetime.UTC)
-    assert tracking.can_escalate(original, datetime.date(2025, 3, 1))
-    complaint, created = tracking.escalate(
+    assert can_escalate(original, datetime.date(2025, 3, 1))
+    complaint, created = escalate(
         submission=original, route="complaint", authority_key="local", plan_data=GERMAN_PLAN, language="en",
-        token=tracking.new_token(), now=later,
+        token=new_token(), now=later,
     )  # fmt: skip
     assert created
     assert complaint.escalates_id == original.pk
@@ -200,14 +203,14 @@ def test_an_overdue_request_escalates_to_the_authority_with_the_original_quoted(
     original.refresh_from_db()
     assert original.status == SubmissionStatus.ESCALATED
     assert Event.objects.filter(submission_id=original.pk, type="escalated").count() == 1
-    again, created_again = tracking.escalate(
+    again, created_again = escalate(
         submission=original, route="complaint", authority_key="lead", plan_data=GERMAN_PLAN, language="en",
-        token=tracking.new_token(), now=later,
+        token=new_token(), now=later,
     )  # fmt: skip
     assert (again.pk, created_again) == (complaint.pk, False)
-    reminder, _ = tracking.escalate(
+    reminder, _ = escalate(
         submission=original, route="reminder", authority_key="", plan_data=GERMAN_PLAN, language="en",
-        token=tracking.new_token(), now=later,
+        token=new_token(), now=later,
     )  # fmt: skip
     assert reminder.letter_subject.startswith("Reminder: Objection under GDPR")
     assert reminder.recipient == "Meta Platforms Ireland Limited"
@@ -215,11 +218,11 @@ def test_an_overdue_request_escalates_to_the_authority_with_the_original_quoted(
 
 def test_a_request_still_within_its_deadline_does_not_escalate(guide):
     original = file(track(make_person()), now=NOW)
-    assert not tracking.can_escalate(original, datetime.date(2025, 2, 28))
-    with pytest.raises(tracking.TrackingError):
-        tracking.escalate(
+    assert not can_escalate(original, datetime.date(2025, 2, 28))
+    with pytest.raises(TrackingError):
+        escalate(
             submission=original, route="reminder", authority_key="", plan_data=GERMAN_PLAN, language="en",
-            token=tracking.new_token(), now=NOW,
+            token=new_token(), now=NOW,
         )  # fmt: skip
     assert Submission.objects.count() == 1
 
@@ -229,19 +232,19 @@ def test_dashboard_order_puts_overdue_first_and_drafts_last(guide):
     draft = track(user, item="object-ai-instagram#1")
     overdue = file(track(user, item="object-ai-instagram#2"), now=NOW)
     answered = file(track(user, item="object-ai-instagram#3"), now=NOW)
-    tracking.record_update(
+    record_update(
         submission=answered, what="granted", happened_on=datetime.date(2025, 2, 3), note="", reply_text="",
-        token=tracking.new_token(), now=NOW,
+        token=new_token(), now=NOW,
     )  # fmt: skip
-    ordered = list(tracking.with_urgency(Submission.objects.for_user(user), datetime.date(2025, 3, 3)))
+    ordered = list(Submission.objects.for_user(user).by_urgency(datetime.date(2025, 3, 3)))
     assert [s.pk for s in ordered] == [overdue.pk, answered.pk, draft.pk]
-    assert tracking.standing(ordered[0], datetime.date(2025, 3, 3)).detail.startswith("Overdue by 3 days")
+    assert standing(ordered[0], datetime.date(2025, 3, 3)).detail.startswith("Overdue by 3 days")
 
 
 def test_usual_time_zone_comes_from_the_region(guide):
-    assert tracking.usual_time_zone(guide["regions"]["germany"]) == "Europe/Berlin"
+    assert usual_time_zone(guide["regions"]["germany"]) == "Europe/Berlin"
     guide["regions"]["us-california"].subdivision_code = "US-CA"
-    assert tracking.usual_time_zone(guide["regions"]["us-california"]) == "America/Los_Angeles"
-    assert tracking.usual_time_zone(None) == "UTC"
+    assert usual_time_zone(guide["regions"]["us-california"]) == "America/Los_Angeles"
+    assert usual_time_zone(None) == "UTC"
     guide["regions"]["germany"].country_code = ""
-    assert tracking.usual_time_zone(guide["regions"]["germany"]) == "UTC"
+    assert usual_time_zone(guide["regions"]["germany"]) == "UTC"

@@ -13,8 +13,8 @@ import zlib
 from django.utils import timezone
 from PIL import Image
 
-from requests_app import tracking
 from requests_app.models import Plan, Submission
+from requests_app.tracking.services import create_submission, new_token, record_filing
 from tests.factories import make_letter, make_meta_guide
 from tests.test_accounts_factories import make_user
 
@@ -78,7 +78,7 @@ def make_person(email: str = "anna@example.org", *, plan: dict | None = None, st
 
 
 def track(user, item: str = ITEM, language: str = "en", now: datetime.datetime | None = None) -> Submission:
-    submission, _created = tracking.create_submission(
+    submission, _created = create_submission(
         user=user,
         plan_data=Plan.objects.get(user=user).data,
         item_key=item,
@@ -95,13 +95,13 @@ def file(
     reference: str = "REF-123",
     now: datetime.datetime | None = None,
 ) -> Submission:
-    filed, _recorded = tracking.record_filing(
+    filed, _recorded = record_filing(
         submission=submission,
         filed_at_local=when,
         timezone_name=zone,
         reference=reference,
         confirmation_text="Thanks, we received your objection.",
-        token=tracking.new_token(),
+        token=new_token(),
         now=now or timezone.now(),
     )
     return filed

@@ -9,7 +9,7 @@ import os
 import pytest
 from PIL import Image
 
-from requests_app import uploads
+from requests_app.tracking import uploads
 from tests.test_tracking_support import image_bytes, png_bytes, png_declaring
 
 

@@ -14,9 +14,10 @@ from pathlib import Path
 import pikepdf
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from requests_app import tracking, uploads
 from requests_app.evidence.record import build_record
 from requests_app.models import Submission
+from requests_app.tracking import uploads
+from requests_app.tracking.services import REPLY_ONLY, add_attachment, new_token, record_update
 from tests.test_tracking_support import file, make_guide, make_person, png_bytes, track
 
 SEED = bytes(range(32))
@@ -44,17 +45,17 @@ def filed_request(
     submission = track(user, item) if item else track(user)
     submission = file(submission, when=FILED_LOCAL, reference=reference)
     for number in range(screenshots):
-        tracking.add_attachment(
-            submission=submission, image=screenshot((30 * number % 255, 90, 160)), token=tracking.new_token()
+        add_attachment(
+            submission=submission, image=screenshot((30 * number % 255, 90, 160)), token=new_token()
         )
     for number in range(replies):
-        tracking.record_update(
+        record_update(
             submission=submission,
-            what=tracking.REPLY_ONLY,
+            what=REPLY_ONLY,
             happened_on=datetime.date(2025, 2, 3),
             note="",
             reply_text=f"Reply {number}: we are looking into it.",
-            token=tracking.new_token(),
+            token=new_token(),
         )
     return Submission.objects.get(pk=submission.pk)
 

@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import tracking
+from ..tracking.standing import standing
 from ..models import StatusChange
 from .export import PACK_FORMAT, Evidence, pack_bytes, person_zone
 from .pdf_reader import PACK_FILENAME, RECORD_FILENAME
@@ -97,7 +97,7 @@ def _section(item: Evidence) -> dict[str, Any]:
         "filed_local": submission.filed_at.astimezone(zone) if submission.filed_at else None,
         "recorded_utc": _parse_timestamp(facts["recorded_at"]) if facts.get("recorded_at") else None,
         "generated_utc": generated,
-        "standing": tracking.standing(submission, tracking.today_for(submission, generated)),
+        "standing": standing(submission, submission.person_today(generated)),
         "timeline": timeline,
         "screenshots": screenshots,
         "head": item.record["head"],

@@ -23,6 +23,7 @@ from django.db.models import Prefetch
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
 
+from ..letters.render import in_language
 from ..models import Action, Jurisdiction, LetterTemplate, Platform, PlatformController, Region, Step
 from .snapshot import (
     ActionInfo,
@@ -37,9 +38,7 @@ from .snapshot import (
 
 
 def _letter(templates: list[LetterTemplate], language: str) -> LetterInfo | None:
-    """The template in `language`, else the English one, else none."""
-    by_language = {template.language: template for template in templates}
-    template = by_language.get(language) or by_language.get("en")
+    template = in_language(templates, language)
     if template is None:
         return None
     return LetterInfo(language=template.language, subject=template.subject, body=template.body)

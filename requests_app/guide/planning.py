@@ -215,3 +215,19 @@ def build_plan(answers: Answers, content: GuideContent) -> Plan:
     if EVERYONE in by_group:
         groups.append(PlanGroup(key=EVERYONE, platform=None, items=tuple(by_group[EVERYONE])))
     return Plan(region=region, jurisdiction=content.jurisdictions.get(region.jurisdiction), groups=tuple(groups))
+
+
+def known_plan(answers: Answers, content: GuideContent) -> Plan | None:
+    """The person's plan, or None while the answers name no region, or one the content no longer has."""
+    if not answers.region:
+        return None
+    try:
+        return build_plan(answers, content)
+    except UnknownRegion:
+        return None
+
+
+def request_items(answers: Answers, content: GuideContent) -> list[PlanItem]:
+    """The items of the person's plan that are requests to track ([] without a known region)."""
+    plan = known_plan(answers, content)
+    return [item for item in plan.items if item.is_request] if plan else []

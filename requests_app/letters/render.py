@@ -7,9 +7,19 @@ is what `render_letter` returns. Pure: templates and contexts in, text out (thro
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 from .contract import as_plain
 from .sandbox import LetterError, render_template
+
+
+class Template(Protocol):
+    """A letter template in one language: a `LetterTemplate` row, or the guide snapshot's `LetterInfo`."""
+
+    language: str
+    subject: str
+    body: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,3 +63,29 @@ def render_form_fields(fields: list[dict], context: dict, language: str) -> list
             raise
         result.append((label, value.strip()))
     return result
+
+
+def in_language[T: Template](templates: Iterable[T], language: str) -> T | None:
+    """The template in `language`, else the English one, else none."""
+    by_language = {template.language: template for template in templates}
+    return by_language.get(language) or by_language.get("en")
+
+
+@dataclasses.dataclass(frozen=True)
+class Composed:
+    """A request's letter (None when its action has no template) and its form fields, rendered."""
+
+    letter: RenderedLetter | None
+    fields: list[tuple[str, str]]
+    language: str  # of the template used, else the language asked for
+
+
+def compose(templates: Iterable[Template], form_fields: list[dict[str, Any]], context: dict, language: str) -> Composed:
+    """Render the form fields and the letter in `language` (or English, when there is no template in
+    it) for one request; raises LetterError."""
+    template = in_language(templates, language)
+    fields = render_form_fields(form_fields, context, language)
+    if template is None:
+        return Composed(letter=None, fields=fields, language=language)
+    letter = render_letter(template.subject, template.body, context)
+    return Composed(letter=letter, fields=fields, language=template.language)

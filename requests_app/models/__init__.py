@@ -29,6 +29,7 @@ from .guide import (
 )
 from .tracking import (
     ANSWERED_STATUSES,
+    WAITING_STATUSES,
     Attachment,
     Event,
     EventQuerySet,
@@ -72,5 +73,6 @@ __all__ = [
     "SubmissionQuerySet",
     "SubmissionStatus",
     "Translated",
+    "WAITING_STATUSES",
     "new_evidence_key",
 ]

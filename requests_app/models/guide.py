@@ -104,7 +104,7 @@ class Jurisdiction(Translated):
         """Refuse a deadline rule that deadlines.py cannot apply (e.g. an unknown holiday calendar)."""
         from django.core.exceptions import ValidationError
 
-        from ..deadlines import DeadlineRule
+        from ..tracking.deadlines import DeadlineRule
 
         try:
             DeadlineRule.from_jurisdiction(self)

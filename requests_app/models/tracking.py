@@ -10,12 +10,15 @@ from __future__ import annotations
 import datetime
 import secrets
 import uuid
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..tracking.deadlines import DUE_SOON_DAYS
 from .guide import Action, ActionKind, Law
 
 
@@ -35,11 +38,41 @@ def new_evidence_key() -> str:
 
 # Statuses after which the company has answered: no deadline is running.
 ANSWERED_STATUSES = frozenset({SubmissionStatus.GRANTED, SubmissionStatus.REFUSED, SubmissionStatus.WITHDRAWN})
+# Filed and not answered: the company's deadline is running.
+WAITING_STATUSES = (SubmissionStatus.FILED, SubmissionStatus.ACKNOWLEDGED)
 
 
 class SubmissionQuerySet(models.QuerySet):
     def for_user(self, user) -> SubmissionQuerySet:
         return self.filter(user=user)
+
+    def originals(self) -> SubmissionQuerySet:
+        """The requests of a plan, without the escalations that follow from them (one per plan item)."""
+        return self.filter(escalates__isnull=True)
+
+    def by_urgency(self, today: datetime.date) -> SubmissionQuerySet:
+        """Most urgent first: overdue, due within a week, waiting, escalated, answered, drafts."""
+        waiting = Q(status__in=WAITING_STATUSES)
+        return (
+            self.annotate(
+                current_due=Case(When(extended=True, then=F("extended_due_on")), default=F("due_on")),
+            )
+            .annotate(
+                urgency=Case(
+                    When(waiting & Q(current_due__lt=today), then=Value(0)),
+                    When(
+                        waiting & Q(current_due__lte=today + datetime.timedelta(days=DUE_SOON_DAYS)),
+                        then=Value(1),
+                    ),
+                    When(waiting, then=Value(2)),
+                    When(status=SubmissionStatus.ESCALATED, then=Value(3)),
+                    When(status__in=list(ANSWERED_STATUSES), then=Value(4)),
+                    default=Value(5),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("urgency", F("current_due").asc(nulls_last=True), "-created_at", "pk")
+        )
 
 
 class Submission(models.Model):
@@ -114,6 +147,18 @@ class Submission(models.Model):
     @property
     def current_due_on(self) -> datetime.date | None:
         return self.extended_due_on if self.extended else self.due_on
+
+    def person_zone(self) -> ZoneInfo:
+        """The time zone the person filed in: UTC before they filed, or when the stored name is unknown
+        (a zone the time zone database no longer has must not break their pages)."""
+        try:
+            return ZoneInfo(self.filed_timezone or "UTC")
+        except (ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo("UTC")
+
+    def person_today(self, now: datetime.datetime | None = None) -> datetime.date:
+        """Today where the person filed (in UTC before they said): the day deadlines are judged by."""
+        return (now or timezone.now()).astimezone(self.person_zone()).date()
 
 
 class StatusChange(models.Model):

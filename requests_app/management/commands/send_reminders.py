@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from requests_app.reminders import enqueue_due_reminders
+from requests_app.tracking.reminders import enqueue_due_reminders
 
 
 class Command(BaseCommand):

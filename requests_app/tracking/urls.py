@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import tracking_views as views
+from . import views
 
 urlpatterns = [
     path("requests/", views.dashboard, name="requests_dashboard"),

@@ -28,9 +28,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from . import deadlines, tracking
-from .letters.contract import format_date
-from .models import AccountSettings, Reminder, ReminderKind, Submission, SubmissionStatus
+from ..letters.contract import format_date
+from ..models import WAITING_STATUSES, AccountSettings, Reminder, ReminderKind, Submission
+from . import deadlines
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ _SEARCH_DAYS = 9
 RETRY_UNSENT_AFTER = datetime.timedelta(hours=1)
 
 # The person has acted already (escalated) or the company answered: nothing to remind of.
-REMINDED_STATUSES = (SubmissionStatus.FILED, SubmissionStatus.ACKNOWLEDGED)
+REMINDED_STATUSES = WAITING_STATUSES
 
 
 def reminder_kind(due_on: datetime.date | None, today: datetime.date) -> ReminderKind | None:
@@ -93,7 +93,7 @@ def due_reminders(now: datetime.datetime | None = None) -> Iterator[DueReminder]
     )
     for submission in candidates:
         due_on = submission.current_due_on
-        kind = reminder_kind(due_on, tracking.today_for(submission, now))
+        kind = reminder_kind(due_on, submission.person_today(now))
         if kind is None:
             continue
         if any(sent.kind == kind and sent.due_on == due_on for sent in submission.reminders.all()):
@@ -112,7 +112,7 @@ def enqueue_due_reminders(now: datetime.datetime | None = None) -> int:
         sent_at__isnull=True, created_at__lt=now - RETRY_UNSENT_AFTER, submission__status__in=REMINDED_STATUSES
     ).select_related("submission")
     for reminder in unsent:
-        if still_due(reminder) and reminder_kind(reminder.due_on, tracking.today_for(reminder.submission, now)) == (
+        if still_due(reminder) and reminder_kind(reminder.due_on, reminder.submission.person_today(now)) == (
             reminder.kind
         ):
             send_reminder.enqueue(reminder.pk)

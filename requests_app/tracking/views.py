@@ -1,46 +1,40 @@
 """Request tracking pages: the dashboard, one request, and the forms and files that belong to it.
 
-Every view starts from `request.user`: a request of another account is a 404, whatever the method.
-The forms' URLs answer GET with a redirect to the request's page (after the same ownership check),
-so a reload after a failed form never shows a bare "method not allowed".
+Every view starts from `request.user`: a request of another account is a 404, whatever the method
+(`ownership.submission_view`). The forms' URLs answer GET with a redirect to the request's page
+(after the same ownership check), so a reload after a failed form never shows a bare "method not
+allowed".
 """
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
-from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import (
-    Http404,
-    HttpRequest,
-    HttpResponse,
-    HttpResponseBase,
-    HttpResponseNotAllowed,
-    HttpResponseRedirect,
-)
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from icalendar import Alarm, Calendar
-from icalendar import Event as CalendarEvent
 
-from . import tracking
-from .claim import load_plan_data
-from .guide.content import load_content
-from .models import ActionKind, Attachment, Event, Region, Submission, SubmissionStatus
-from .tracking_forms import EscalateForm, FilingForm, TrackForm, UpdateForm, UploadForm
-from .uploads import FILE_EXTENSIONS
+from ..claim import load_plan_data
+from ..guide.content import load_content
+from ..guide.planning import Answers, request_items
+from ..models import ActionKind, Attachment, Event, Region, Submission, SubmissionStatus
+from ..web.downloads import download
+from . import escalation, services
+from .calendar_file import deadline_calendar
+from .forms import EscalateForm, FilingForm, TrackForm, UpdateForm, UploadForm
+from .ownership import submission_url, submission_view
+from .standing import can_escalate, standing
+from .time_zones import usual_time_zone
+from .uploads import FILE_EXTENSIONS, MAX_FILES_PER_SUBMISSION
 
 PAGE_SIZE = 20
-# The fields the dashboard's rows use (tracking.standing and tracking.today_for included).
+# The fields the dashboard's rows use (their standing and the person's "today" included).
 DASHBOARD_FIELDS = (
     "id",
     "action_title",
@@ -54,16 +48,6 @@ DASHBOARD_FIELDS = (
     "filed_timezone",
     "created_at",
 )
-REMIND_DAYS_BEFORE = 3
-
-
-# Read-only pages accept POST only to check ownership first: another account's id is a 404 for
-# every method, and the owner's POST is a 405.
-READ_ONLY = ("GET", "HEAD")
-
-
-def _get_submission_for_user(request: HttpRequest, submission_id: UUID) -> Submission:
-    return get_object_or_404(Submission.objects.for_user(request.user).select_related("escalates"), pk=submission_id)
 
 
 def _language() -> str:
@@ -85,16 +69,16 @@ def dashboard(request: HttpRequest) -> TemplateResponse:
     submissions = Submission.objects.for_user(request.user)
     # Only what a row shows and its standing needs: building the SQL of all the model's columns, with the
     # urgency ordering, cost more than running it.
-    listed = tracking.with_urgency(submissions.only(*DASHBOARD_FIELDS), today)
+    listed = submissions.only(*DASHBOARD_FIELDS).by_urgency(today)
     paginator = Paginator(listed, PAGE_SIZE)
     paginator.count = submissions.count()  # the same rows: counted without the ordering's expressions
     page = paginator.get_page(request.GET.get("page"))
-    rows = [(submission, tracking.standing(submission, tracking.today_for(submission))) for submission in page]
+    rows = [(submission, standing(submission, submission.person_today())) for submission in page]
     plan_data = load_plan_data(request)
     untracked = []
     if plan_data["answers"]:
-        items = tracking.request_items(plan_data, load_content(_language()))
-        tracked = set(submissions.filter(escalates__isnull=True).values_list("plan_item_key", flat=True))
+        items = request_items(Answers.from_dict(plan_data["answers"]), load_content(_language()))
+        tracked = set(submissions.originals().values_list("plan_item_key", flat=True))
         untracked = [item for item in items if item.key not in tracked]
     template_name = "tracking/dashboard.html"
     if request.htmx:
@@ -117,21 +101,16 @@ def track(request: HttpRequest) -> HttpResponseBase:
         messages.error(request, _("Choose a request from your plan to track."))
         return HttpResponseRedirect(reverse("requests_dashboard"))
     try:
-        submission, _created = tracking.create_submission(
+        submission, _created = services.create_submission(
             user=request.user,
             plan_data=load_plan_data(request),
             item_key=form.cleaned_data["item"],
             language=_language(),
         )
-    except tracking.TrackingError as error:
+    except services.TrackingError as error:
         messages.error(request, error.message)
         return HttpResponseRedirect(reverse("requests_dashboard"))
     return HttpResponseRedirect(submission_url(submission))
-
-
-def submission_url(submission: Submission, anchor: str = "") -> str:
-    url = reverse("requests_detail", args=[submission.pk])
-    return f"{url}#{anchor}" if anchor else url
 
 
 # --- one request --------------------------------------------------------------------------------
@@ -140,27 +119,25 @@ def submission_url(submission: Submission, anchor: str = "") -> str:
 def _default_timezone(submission: Submission) -> str:
     if submission.filed_timezone:
         return submission.filed_timezone
-    return tracking.usual_time_zone(Region.objects.filter(slug=submission.region_slug).first())
+    return usual_time_zone(Region.objects.filter(slug=submission.region_slug).first())
 
 
 def _detail_context(request: HttpRequest, submission: Submission, **forms: Any) -> dict[str, Any]:
-    today = tracking.today_for(submission)
+    today = submission.person_today()
     attachments = list(submission.attachments.defer("content"))
     status_changes = {change.pk: change for change in submission.status_changes.all()}
     events = list(Event.objects.filter(submission_id=submission.pk).order_by("seq"))
     escalations = list(submission.escalations.order_by("created_at"))
     context: dict[str, Any] = {
         "submission": submission,
-        "standing": tracking.standing(submission, today),
+        "standing": standing(submission, today),
         "attachments": attachments,
         "timeline": [(event, status_changes.get(event.data.get("status_change"))) for event in events],
         "escalations": escalations,
         "is_draft": submission.status == SubmissionStatus.DRAFT,
         "is_escalation": submission.kind == ActionKind.ESCALATION,
-        "can_add_attachment": len(attachments) < tracking.MAX_FILES_PER_SUBMISSION,
-        "filed_local": submission.filed_at.astimezone(tracking.zone(submission.filed_timezone or "UTC"))
-        if submission.filed_at
-        else None,
+        "can_add_attachment": len(attachments) < MAX_FILES_PER_SUBMISSION,
+        "filed_local": submission.filed_at.astimezone(submission.person_zone()) if submission.filed_at else None,
         "has_extension": submission.extended_due_on is not None,
     }
     if submission.status == SubmissionStatus.DRAFT:
@@ -169,13 +146,13 @@ def _detail_context(request: HttpRequest, submission: Submission, **forms: Any) 
         context["update_form"] = forms.get("update_form") or UpdateForm(initial={"happened_on": today})
     if context["can_add_attachment"] or "upload_form" in forms:
         context["upload_form"] = forms.get("upload_form") or UploadForm()
-    if tracking.can_escalate(submission, today):
-        done = {escalation.action_slug for escalation in escalations}
-        complaint = tracking.complaint_action(submission)
-        authorities = tracking.authorities(submission, _language()) if complaint else []
+    if can_escalate(submission, today):
+        done = {item.action_slug for item in escalations}
+        complaint = escalation.complaint_action(submission)
+        authorities = escalation.authorities(submission, _language()) if complaint else []
         context["escalation"] = {
             "complaint": complaint if complaint and complaint.slug not in done else None,
-            "reminder": tracking.REMINDER_SLUG not in done,
+            "reminder": escalation.REMINDER_SLUG not in done,
             "authorities": authorities,
             "complaint_form": forms.get("complaint_form")
             or EscalateForm(initial={"route": "complaint"}, authorities=authorities),
@@ -185,16 +162,13 @@ def _detail_context(request: HttpRequest, submission: Submission, **forms: Any) 
 
 
 @login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def detail(request: HttpRequest, submission_id: UUID) -> TemplateResponse:
+@submission_view()
+def detail(request: HttpRequest, submission: Submission) -> TemplateResponse:
     """One request: its facts, the letter as filed, deadlines, timeline, screenshots and forms.
 
     Queries: the submission, its screenshots (without their bytes), status changes, events and
     escalations, the region (drafts) or the escalation routes (overdue and refused requests).
     """
-    submission = _get_submission_for_user(request, submission_id)
-    if request.method not in READ_ONLY:
-        return HttpResponseNotAllowed(READ_ONLY)
     return TemplateResponse(request, "tracking/detail.html", _detail_context(request, submission))
 
 
@@ -219,7 +193,7 @@ def _record(
     if form.is_valid():
         try:
             _object, recorded = save(form.cleaned_data)
-        except tracking.TrackingError as error:
+        except services.TrackingError as error:
             form.add_tracking_error(error)
         else:
             if recorded:  # a second click on the same form records nothing and says nothing
@@ -229,17 +203,14 @@ def _record(
 
 
 @login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def record_filing(request: HttpRequest, submission_id: UUID) -> HttpResponseBase:
-    submission = _get_submission_for_user(request, submission_id)
-    if request.method != "POST":
-        return HttpResponseRedirect(submission_url(submission))
+@submission_view(form=True)
+def record_filing(request: HttpRequest, submission: Submission) -> HttpResponseBase:
     return _record(
         request,
         submission,
         FilingForm(request.POST, request.FILES, default_timezone=_default_timezone(submission)),
         "filing_form",
-        save=lambda data: tracking.record_filing(
+        save=lambda data: services.record_filing(
             submission=submission,
             filed_at_local=data["filed_at"],
             timezone_name=data["timezone"],
@@ -254,17 +225,14 @@ def record_filing(request: HttpRequest, submission_id: UUID) -> HttpResponseBase
 
 
 @login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def record_update(request: HttpRequest, submission_id: UUID) -> HttpResponseBase:
-    submission = _get_submission_for_user(request, submission_id)
-    if request.method != "POST":
-        return HttpResponseRedirect(submission_url(submission))
+@submission_view(form=True)
+def record_update(request: HttpRequest, submission: Submission) -> HttpResponseBase:
     return _record(
         request,
         submission,
         UpdateForm(request.POST),
         "update_form",
-        save=lambda data: tracking.record_update(
+        save=lambda data: services.record_update(
             submission=submission,
             what=data["what"],
             happened_on=data["happened_on"],
@@ -278,49 +246,38 @@ def record_update(request: HttpRequest, submission_id: UUID) -> HttpResponseBase
 
 
 @login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def add_attachment(request: HttpRequest, submission_id: UUID) -> HttpResponseBase:
-    submission = _get_submission_for_user(request, submission_id)
-    if request.method != "POST":
-        return HttpResponseRedirect(submission_url(submission, "screenshots"))
+@submission_view(form=True, anchor="screenshots")
+def add_attachment(request: HttpRequest, submission: Submission) -> HttpResponseBase:
     return _record(
         request,
         submission,
         UploadForm(request.POST, request.FILES),
         "upload_form",
-        save=lambda data: tracking.add_attachment(submission=submission, image=data["image"], token=data["token"]),
+        save=lambda data: services.add_attachment(submission=submission, image=data["image"], token=data["token"]),
         anchor="screenshots",
         success=_("Screenshot added."),
     )
 
 
 @login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def attachment(request: HttpRequest, submission_id: UUID, attachment_id: UUID) -> HttpResponse:
+@submission_view()
+def attachment(request: HttpRequest, submission: Submission, item: Attachment) -> HttpResponse:
     """A screenshot, to its owner only, as a download that browsers never sniff or cache."""
-    submission = _get_submission_for_user(request, submission_id)
-    item = get_object_or_404(Attachment.objects.filter(submission=submission), pk=attachment_id)
-    if request.method not in READ_ONLY:
-        return HttpResponseNotAllowed(READ_ONLY)
-    response = HttpResponse(bytes(item.content), content_type=item.content_type)
     extension = FILE_EXTENSIONS.get(item.content_type, "bin")
-    response["Content-Disposition"] = f'attachment; filename="screenshot-{item.created_at:%Y%m%d-%H%M%S}.{extension}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Length"] = str(len(item.content))
-    add_never_cache_headers(response)
-    return response
+    return download(
+        bytes(item.content),
+        content_type=item.content_type,
+        filename=f"screenshot-{item.created_at:%Y%m%d-%H%M%S}.{extension}",
+    )
 
 
 @login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def escalate(request: HttpRequest, submission_id: UUID) -> HttpResponseBase:
-    submission = _get_submission_for_user(request, submission_id)
-    if request.method != "POST":
-        return HttpResponseRedirect(submission_url(submission, "escalate"))
-    form = EscalateForm(request.POST, authorities=tracking.authorities(submission, _language()))
+@submission_view(form=True, anchor="escalate")
+def escalate(request: HttpRequest, submission: Submission) -> HttpResponseBase:
+    form = EscalateForm(request.POST, authorities=escalation.authorities(submission, _language()))
     if form.is_valid():
         try:
-            escalation, _created = tracking.escalate(
+            started, _created = escalation.escalate(
                 submission=submission,
                 route=form.cleaned_data["route"],
                 authority_key=form.cleaned_data["authority"],
@@ -328,7 +285,7 @@ def escalate(request: HttpRequest, submission_id: UUID) -> HttpResponseBase:
                 language=_language(),
                 token=form.cleaned_data["token"],
             )
-        except tracking.TrackingError as error:
+        except services.TrackingError as error:
             if error.field == "authority":
                 form.add_tracking_error(error)
             else:
@@ -336,7 +293,7 @@ def escalate(request: HttpRequest, submission_id: UUID) -> HttpResponseBase:
                 messages.error(request, error.message)
                 return HttpResponseRedirect(submission_url(submission))
         else:
-            return HttpResponseRedirect(submission_url(escalation))
+            return HttpResponseRedirect(submission_url(started))
     key = "reminder_form" if request.POST.get("route") == "reminder" else "complaint_form"
     return _form_failed(request, submission, **{key: form})
 
@@ -344,47 +301,12 @@ def escalate(request: HttpRequest, submission_id: UUID) -> HttpResponseBase:
 # --- calendar -----------------------------------------------------------------------------------
 
 
-def calendar_title(submission: Submission) -> str:
-    """Facts about the guide only: who must answer and on which platform, never the person's details."""
-    who = submission.recipient or _("The company")
-    if submission.platform_name:
-        return _("%(who)s must answer your request (%(platform)s)") % {
-            "who": who,
-            "platform": submission.platform_name,
-        }
-    return _("%(who)s must answer your request") % {"who": who}
-
-
 @login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def deadline_ics(request: HttpRequest, submission_id: UUID) -> HttpResponse:
+@submission_view()
+def deadline_ics(request: HttpRequest, submission: Submission) -> HttpResponse:
     """The due date as an all-day calendar event, with a reminder a few days before."""
-    submission = _get_submission_for_user(request, submission_id)
-    if request.method not in READ_ONLY:
-        return HttpResponseNotAllowed(READ_ONLY)
     due = submission.current_due_on
     if due is None:
         raise Http404("This request has no due date yet.")
-    title = calendar_title(submission)
-    calendar = Calendar()
-    calendar.add("prodid", "-//Opt-Out Guide//Request deadline//EN")
-    calendar.add("version", "2.0")
-    event = CalendarEvent()
-    event.add("uid", f"{submission.pk}-deadline@opt-out-guide")
-    event.add("dtstamp", timezone.now())
-    event.add("dtstart", due)
-    event.add("dtend", due + datetime.timedelta(days=1))
-    event.add("summary", title)
-    event.add("description", request.build_absolute_uri(submission_url(submission)))
-    event.add("transp", "TRANSPARENT")
-    alarm = Alarm()
-    alarm.add("action", "DISPLAY")
-    alarm.add("description", title)
-    alarm.add("trigger", datetime.timedelta(days=-REMIND_DAYS_BEFORE))
-    event.add_component(alarm)
-    calendar.add_component(event)
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="deadline-{due.isoformat()}.ics"'
-    response["X-Content-Type-Options"] = "nosniff"
-    add_never_cache_headers(response)
-    return response
+    calendar = deadline_calendar(submission, due, request.build_absolute_uri(submission_url(submission)))
+    return download(calendar, content_type="text/calendar; charset=utf-8", filename=f"deadline-{due.isoformat()}.ics")

@@ -1,6 +1,6 @@
 """Forms of request tracking: record a filing, what happened next, a screenshot, an escalation.
 
-Each form carries a one-off `token` (see tracking.py) and can list its errors for the error
+Each form carries a one-off `token` (see services.py) and can list its errors for the error
 summary, in the order of its fields. Bad input is answered at the field; what was typed is kept.
 """
 
@@ -16,8 +16,10 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from . import tracking, uploads
-from .forms import WIDGET_RENDERER
+from ..forms import WIDGET_RENDERER
+from . import uploads
+from .escalation import Authority
+from .services import EXTENDED, REPLY_ONLY, TrackingError, new_token
 
 TOKEN_RE = re.compile(r"[0-9a-f]{32}")
 NOTE_MAX = 2_000
@@ -53,7 +55,7 @@ class TrackingForm(forms.Form):
     token = forms.CharField(widget=HiddenInputWithoutId, max_length=32)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {}).setdefault("token", tracking.new_token())
+        kwargs.setdefault("initial", {}).setdefault("token", new_token())
         super().__init__(*args, **kwargs)
 
     def clean_token(self) -> str:
@@ -75,7 +77,7 @@ class TrackingForm(forms.Form):
             links.extend((self[visible[0]].auto_id, message) for message in self.non_field_errors())
         return links
 
-    def add_tracking_error(self, error: tracking.TrackingError) -> None:
+    def add_tracking_error(self, error: TrackingError) -> None:
         field = error.field if error.field in self.fields else None
         self.add_error(field, error.message)
 
@@ -166,10 +168,10 @@ class UploadForm(TrackingForm):
 
 UPDATE_CHOICES = [
     ("acknowledged", _("They confirmed they received it")),
-    (tracking.EXTENDED, _("They said they need more time (an extension)")),
+    (EXTENDED, _("They said they need more time (an extension)")),
     ("granted", _("They did what I asked")),
     ("refused", _("They refused")),
-    (tracking.REPLY_ONLY, _("They replied, and nothing else changed")),
+    (REPLY_ONLY, _("They replied, and nothing else changed")),
     ("withdrawn", _("I withdrew the request")),
 ]
 
@@ -219,7 +221,7 @@ class EscalateForm(TrackingForm):
         choices=[],
     )
 
-    def __init__(self, *args: Any, authorities: list[tracking.Authority] = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, authorities: list[Authority] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["authority"].choices = [(authority.key, authority.name) for authority in authorities]
         if authorities:

@@ -1,0 +1,482 @@
+"""Request tracking's writes: track a request of the plan, record its filing, what happened next, screenshots.
+
+Every write locks the submission row (`select_for_update`) inside one transaction and appends its
+evidence events there too, so an event's `seq` never races and a request is never half-recorded.
+Events hold facts and keyed digests only (of the letter, the reference, a reply, an image), never
+the personal text itself. Each form carries a one-off token that is kept in the event it caused: a
+form sent twice (two quick clicks, a reload) is recognised and recorded once.
+
+The views call these functions with objects they have already scoped to `request.user`; the
+escalations that follow from a request are in `escalation.py`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from ..evidence.canonical import canonical_json
+from ..evidence.chain import format_timestamp, keyed_digest
+from ..evidence.events import append_event
+from ..guide.content import content_version, load_content
+from ..guide.planning import Answers, known_plan
+from ..letters.context import for_plan_item
+from ..letters.contract import format_date
+from ..letters.render import compose
+from ..letters.sandbox import LetterError
+from ..models import (
+    Action,
+    Attachment,
+    Event,
+    EventType,
+    Plan,
+    StatusChange,
+    Submission,
+    SubmissionStatus,
+)
+from . import deadlines
+from .rules import deadline_rule
+from .uploads import MAX_FILES_PER_SUBMISSION, CleanImage
+
+# A filing time this far ahead of the server's clock is still "now" (a phone's clock may run fast).
+CLOCK_SKEW = datetime.timedelta(minutes=5)
+# What `record_update` records besides a new status.
+EXTENDED = "extended"
+REPLY_ONLY = "reply"
+
+
+class TrackingError(ValueError):
+    """A write that is refused, with a message for the person and the form field it is about."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def new_token() -> str:
+    """A form's one-off token: a second submit of the same form is recognised by it."""
+    return uuid.uuid4().hex
+
+
+# --- what every write shares ------------------------------------------------------------------
+
+
+def lock(submission: Submission) -> Submission:
+    """The submission again, its row locked until the transaction ends."""
+    return Submission.objects.select_for_update().get(pk=submission.pk)
+
+
+def token_used(submission: Submission, token: str) -> bool:
+    return Event.objects.filter(submission_id=submission.pk, data__token=token).exists()
+
+
+def digest(submission: Submission, text: str) -> str:
+    """The keyed digest an event holds instead of the person's text."""
+    return keyed_digest(submission.evidence_key, text)
+
+
+def parse_zone(name: str) -> ZoneInfo:
+    """The time zone a person chose; TrackingError at the time zone field when it is none."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise TrackingError(_("Select your time zone from the list"), field="timezone") from exc
+
+
+def iso(value: datetime.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+# --- a new submission, its guide facts frozen -------------------------------------------------
+
+
+def letter_for(*, action: Action, language: str, context: dict[str, Any]) -> tuple[str, str, list[dict[str, str]], str]:
+    """(subject, body, form fields, language of the template used) of `action`'s letter, or a TrackingError."""
+    try:
+        composed = compose(list(action.letter_templates.all()), list(action.form_fields or []), context, language)
+    except LetterError as exc:
+        raise TrackingError(
+            _("The letter for this request cannot be prepared right now. Please try again later.")
+        ) from exc
+    letter = composed.letter
+    fields = [{"label": label, "value": value} for label, value in composed.fields]
+    if letter is None:
+        return "", "", fields, language
+    return letter.subject, letter.body, fields, composed.language
+
+
+def frozen_submission(
+    *,
+    user: Any,
+    action: Action,
+    context: dict[str, Any],
+    language: str,
+    now: datetime.datetime,
+    escalates: Submission | None = None,
+    **facts: Any,
+) -> Submission:
+    """A new, unsaved submission of `action`, its letter rendered in `language` with `context`.
+
+    `facts` are the guide's facts as they are now (title, platform, region, jurisdiction, law, legal
+    basis, form URL, recipient, person name, account, plan item): copied onto the submission, so a
+    later edit of the guide never changes what was filed. Checked with `full_clean`.
+    """
+    subject, body, form_fields, letter_language = letter_for(action=action, language=language, context=context)
+    submission = Submission(
+        user=user,
+        action=action,
+        escalates=escalates,
+        action_slug=action.slug,
+        kind=action.kind,
+        content_version=content_version(),
+        language=letter_language,
+        letter_subject=subject,
+        letter_body=body,
+        form_fields=form_fields,
+        created_at=now,
+        **facts,
+    )
+    submission.full_clean(exclude=["user", "action", "escalates"], validate_constraints=False)
+    return submission
+
+
+def record_created(submission: Submission, now: datetime.datetime) -> None:
+    """The first event of a new submission's chain: the guide's facts it was made with."""
+    append_event(submission=submission, event_type=EventType.CREATED, data=_created_facts(submission), at=now)
+
+
+def _created_facts(submission: Submission) -> dict[str, Any]:
+    return {
+        "action": submission.action_slug,
+        "kind": submission.kind,
+        "platform": submission.platform_name,
+        "region": submission.region_slug,
+        "jurisdiction": submission.jurisdiction_slug,
+        "law": submission.law,
+        "legal_basis": submission.legal_basis,
+        "official_url": submission.official_url,
+        "recipient": submission.recipient,
+        "content_version": submission.content_version,
+        "language": submission.language,
+        "escalates": str(submission.escalates_id) if submission.escalates_id else None,
+    }
+
+
+@transaction.atomic
+def create_submission(
+    *,
+    user: Any,
+    plan_data: dict[str, Any],
+    item_key: str,
+    language: str,
+    now: datetime.datetime | None = None,
+) -> tuple[Submission, bool]:
+    """Track a request of the person's plan; (submission, created). Tracking it again returns the first one.
+
+    Freezes the guide's facts (action, platform, region, law, legal basis, form URL, controller,
+    content version) and renders the letter in `language` with the plan's answers.
+    """
+    now = now or timezone.now()
+    existing = Submission.objects.for_user(user).originals().filter(plan_item_key=item_key).first()
+    if existing is not None:
+        return existing, False
+    language = language.split("-")[0]
+    content = load_content(language)
+    answers = Answers.from_dict(plan_data.get("answers") or {})
+    plan = known_plan(answers, content)
+    item = next((item for item in plan.items if item.is_request and item.key == item_key), None) if plan else None
+    if item is None:
+        raise TrackingError(_("This request is not in your plan. Check your answers and try again."), field="item")
+    action = Action.objects.select_related("platform").prefetch_related("letter_templates").get(slug=item.action.slug)
+    context = for_plan_item(plan=plan, item=item, answers=answers, content=content, today=timezone.localdate(now), email=user.email)
+    submission = frozen_submission(
+        user=user,
+        action=action,
+        context=context,
+        language=language,
+        now=now,
+        plan_item_key=item.key,
+        action_title=item.action.title,
+        platform_name=item.platform.name if item.platform else "",
+        region_slug=plan.region.slug,
+        region_name=plan.region.name,
+        jurisdiction_slug=plan.region.jurisdiction,
+        law=plan.jurisdiction.law,
+        legal_basis=item.action.legal_basis,
+        official_url=action.official_url,
+        recipient=context["controller"]["name"],
+        person_name=context["person"]["name"],
+        account=item.account_handle,
+    )
+    try:
+        with transaction.atomic():
+            submission.save(force_insert=True)
+    except IntegrityError:
+        # Tracked by a request that ran at the same time: that one stands.
+        return Submission.objects.for_user(user).originals().get(plan_item_key=item_key), False
+    record_created(submission, now)
+    return submission, True
+
+
+# --- filing -------------------------------------------------------------------------------------
+
+
+def earliest_filing_date(submission: Submission, tz: ZoneInfo) -> datetime.date:
+    """A request cannot have been filed before its plan (or, for an escalation, the original) existed."""
+    started = submission.created_at
+    plan_created = Plan.objects.filter(user_id=submission.user_id).values_list("created_at", flat=True).first()
+    if plan_created is not None:
+        started = min(started, plan_created)
+    earliest = started.astimezone(tz).date()
+    if submission.escalates_id and submission.escalates.filed_at:
+        earliest = max(earliest, submission.escalates.filed_at.astimezone(tz).date())
+    return earliest
+
+
+
+@transaction.atomic
+def record_filing(
+    *,
+    submission: Submission,
+    filed_at_local: datetime.datetime,
+    timezone_name: str,
+    reference: str,
+    confirmation_text: str,
+    token: str,
+    image: CleanImage | None = None,
+    now: datetime.datetime | None = None,
+) -> tuple[Submission, bool]:
+    """Record that the person filed the request, with a screenshot if given; (submission, recorded now).
+
+    The letter is frozen from here on, the deadlines are computed from the filing date where the
+    person is, and a second submit of the same form (same token) changes nothing.
+    """
+    now = now or timezone.now()
+    submission = lock(submission)
+    if submission.status != SubmissionStatus.DRAFT:
+        if token_used(submission, token):
+            return submission, False
+        raise TrackingError(_("This request is already recorded as filed."), field="filed_at")
+    tz = parse_zone(timezone_name)
+    filed_at = filed_at_local.replace(tzinfo=None).replace(tzinfo=tz)
+    if filed_at > now + CLOCK_SKEW:
+        raise TrackingError(_("The date and time you filed must be in the past"), field="filed_at")
+    earliest = earliest_filing_date(submission, tz)
+    received = filed_at.astimezone(tz).date()
+    if received < earliest:
+        raise TrackingError(
+            _("The date you filed must be on or after %(date)s, when you started this plan")
+            % {"date": format_date(earliest, translation.get_language() or "en")},
+            field="filed_at",
+        )
+    rule = deadline_rule(submission)
+    submission.status = SubmissionStatus.FILED
+    submission.filed_at = filed_at
+    submission.filed_timezone = timezone_name
+    submission.reference = reference
+    submission.confirmation_text = confirmation_text
+    submission.due_on = deadlines.due_date(received, rule)
+    submission.extended_due_on = deadlines.extended_due_date(received, rule)
+    submission.acknowledge_by = deadlines.acknowledge_by(received, rule)
+    submission.full_clean(exclude=["user", "action", "escalates"], validate_constraints=False)
+    submission.save(
+        update_fields=[
+            "status",
+            "filed_at",
+            "filed_timezone",
+            "reference",
+            "confirmation_text",
+            "due_on",
+            "extended_due_on",
+            "acknowledge_by",
+            "updated_at",
+        ]
+    )
+    append_event(
+        submission=submission,
+        event_type=EventType.LETTER_FROZEN,
+        data={
+            "letter_subject_hmac": digest(submission, submission.letter_subject),
+            "letter_hmac": digest(submission, submission.letter_body),
+            "form_fields_hmac": digest(submission, canonical_json(submission.form_fields).decode("utf-8")),
+        },
+        at=now,
+    )
+    append_event(
+        submission=submission,
+        event_type=EventType.FILED,
+        data={
+            "filed_at": format_timestamp(filed_at),
+            "filed_local": filed_at.isoformat(),
+            "timezone": timezone_name,
+            "received_on": received.isoformat(),
+            "reference_hmac": digest(submission, reference) if reference else None,
+            "confirmation_hmac": digest(submission, confirmation_text) if confirmation_text else None,
+            "due_on": iso(submission.due_on),
+            "extended_due_on": iso(submission.extended_due_on),
+            "acknowledge_by": iso(submission.acknowledge_by),
+            "token": token,
+        },
+        at=now,
+    )
+    if image is not None:
+        _add_attachment(submission, image, f"{token}:screenshot", now)
+    return submission, True
+
+
+# --- attachments --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_attachment(
+    *, submission: Submission, image: CleanImage, token: str, now: datetime.datetime | None = None
+) -> tuple[Attachment | None, bool]:
+    """Keep a checked, re-encoded screenshot; (attachment, added now). At most 10 per request."""
+    now = now or timezone.now()
+    submission = lock(submission)
+    if token_used(submission, token):
+        return None, False
+    return _add_attachment(submission, image, token, now), True
+
+
+def _add_attachment(submission: Submission, image: CleanImage, token: str, now: datetime.datetime) -> Attachment:
+    # The caller holds the submission's row lock.
+    if submission.attachments.count() >= MAX_FILES_PER_SUBMISSION:
+        raise TrackingError(
+            _("A request can have at most %(count)d screenshots") % {"count": MAX_FILES_PER_SUBMISSION},
+            field="image",
+        )
+    attachment = Attachment(
+        submission=submission,
+        content=image.content,
+        content_type=image.content_type,
+        size=image.size,
+        width=image.width,
+        height=image.height,
+        sha256=image.sha256,
+        created_at=now,
+    )
+    attachment.full_clean(exclude=["submission"])
+    attachment.save(force_insert=True)
+    append_event(
+        submission=submission,
+        event_type=EventType.ATTACHMENT_ADDED,
+        data={
+            "attachment": str(attachment.pk),
+            "attachment_hmac": digest(submission, image.sha256),
+            "content_type": image.content_type,
+            "size": image.size,
+            "width": image.width,
+            "height": image.height,
+            "token": token,
+        },
+        at=now,
+    )
+    return attachment
+
+
+# --- what happened next -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_update(
+    *,
+    submission: Submission,
+    what: str,
+    happened_on: datetime.date,
+    note: str,
+    reply_text: str,
+    token: str,
+    now: datetime.datetime | None = None,
+) -> tuple[StatusChange | None, bool]:
+    """Record what the company did: a new status, an extension, or just its reply; (change, recorded now).
+
+    `what` is a status (acknowledged, granted, refused, withdrawn), `EXTENDED` (the company said it
+    needs longer: the extended due date applies) or `REPLY_ONLY` (a reply with no change of status).
+    """
+    now = now or timezone.now()
+    submission = lock(submission)
+    if token_used(submission, token):
+        return None, False
+    if submission.status == SubmissionStatus.DRAFT:
+        raise TrackingError(_("Record when you filed this request first"), field="what")
+    allowed = {
+        SubmissionStatus.ACKNOWLEDGED,
+        SubmissionStatus.GRANTED,
+        SubmissionStatus.REFUSED,
+        SubmissionStatus.WITHDRAWN,
+        EXTENDED,
+        REPLY_ONLY,
+    }
+    if what not in allowed:
+        raise TrackingError(_("Select what happened"), field="what")
+    if what == REPLY_ONLY and not reply_text.strip():
+        raise TrackingError(_("Paste the reply, or select what happened"), field="reply_text")
+    if what == EXTENDED and submission.extended_due_on is None:
+        raise TrackingError(_("The law sets no extension for this request"), field="what")
+    today = submission.person_today(now)
+    filed_on = submission.filed_at.astimezone(submission.person_zone()).date()
+    if happened_on > today:
+        raise TrackingError(_("The date must be today or in the past"), field="happened_on")
+    if happened_on < filed_on:
+        raise TrackingError(
+            _("The date must be on or after %(date)s, when you filed the request")
+            % {"date": format_date(filed_on, translation.get_language() or "en")},
+            field="happened_on",
+        )
+    previous = submission.status
+    new_status = previous if what in (EXTENDED, REPLY_ONLY) else what
+    change = StatusChange(
+        submission=submission,
+        status=new_status,
+        happened_on=happened_on,
+        note=note,
+        reply_text=reply_text,
+        created_at=now,
+    )
+    change.full_clean(exclude=["submission"])
+    change.save(force_insert=True)
+    fields = ["updated_at"]
+    if new_status != previous:
+        submission.status = new_status
+        fields.append("status")
+    if what == EXTENDED:
+        submission.extended = True
+        fields.append("extended")
+    submission.save(update_fields=fields)
+    if what != REPLY_ONLY:
+        append_event(
+            submission=submission,
+            event_type=EventType.STATUS_CHANGED,
+            data={
+                "from": previous,
+                "status": new_status,
+                "extended": what == EXTENDED,
+                "due_on": iso(submission.current_due_on),
+                "happened_on": happened_on.isoformat(),
+                "note_hmac": digest(submission, note) if note else None,
+                "status_change": change.pk,
+                "token": token,
+            },
+            at=now,
+        )
+    if reply_text:
+        append_event(
+            submission=submission,
+            event_type=EventType.REPLY_RECORDED,
+            data={
+                "reply_hmac": digest(submission, reply_text),
+                "happened_on": happened_on.isoformat(),
+                "status_change": change.pk,
+                "token": token,
+            },
+            at=now,
+        )
+    return change, True

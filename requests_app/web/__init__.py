@@ -1,0 +1,1 @@
+"""The site around the domains: error pages, middleware, throttling, the PDF renderer, widgets, downloads, health."""
