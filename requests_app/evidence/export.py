@@ -21,7 +21,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import transaction
 from django.utils import timezone
@@ -44,14 +43,6 @@ def _iso(day: datetime.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def person_zone(submission: Submission) -> ZoneInfo:
-    """The time zone the person filed in (UTC before they filed, or if the stored name is unknown)."""
-    try:
-        return ZoneInfo(submission.filed_timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def facts_for(
     submission: Submission,
     *,
@@ -71,7 +62,7 @@ def facts_for(
     naming the zone.
     """
     filed_event = next((event for event in events if event.type == EventType.FILED), None)
-    filed_local = submission.filed_at.astimezone(person_zone(submission)) if submission.filed_at else None
+    filed_local = submission.filed_at.astimezone(submission.person_zone()) if submission.filed_at else None
     return {
         "id": str(submission.pk),
         "platform": submission.platform_name or submission.recipient or "(no single platform)",

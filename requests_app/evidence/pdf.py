@@ -13,13 +13,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..tracking.standing import standing
 from ..models import StatusChange
-from .export import PACK_FORMAT, Evidence, pack_bytes, person_zone
+from ..tracking.standing import standing
+from .export import PACK_FORMAT, Evidence, pack_bytes
 from .pdf_reader import PACK_FILENAME, RECORD_FILENAME
 from .record import FORMAT
 
@@ -62,7 +64,7 @@ def _parse_timestamp(value: str) -> datetime.datetime:
 
 def _section(item: Evidence) -> dict[str, Any]:
     submission = item.submission
-    zone = person_zone(submission)
+    zone = submission.person_zone()
     timeline = [
         TimelineRow(
             seq=event.seq,
@@ -102,6 +104,14 @@ def _section(item: Evidence) -> dict[str, Any]:
         "screenshots": screenshots,
         "head": item.record["head"],
         "signature": item.record["signature"],
+    }
+
+
+def verify_links(request: HttpRequest) -> dict[str, str]:
+    """Where a PDF sends its reader to check it (/verify/ and the published key), as absolute URLs."""
+    return {
+        "verify_url": request.build_absolute_uri(reverse("evidence_verify")),
+        "key_url": request.build_absolute_uri(reverse("evidence_public_key_well_known")),
     }
 
 

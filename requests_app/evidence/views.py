@@ -1,88 +1,61 @@
 """Evidence pages: the evidence PDF of a request, the pack of all of them, the public key, /verify/.
 
-The PDFs are the owner's only (another account's request is a 404) and never cached. /verify/ is
+The PDFs are the owner's only (another account's request is a 404: `tracking.ownership`) and never cached. /verify/ is
 public and keeps nothing: an upload is read in memory, checked and dropped with the request.
 """
 
 from __future__ import annotations
 
-from uuid import UUID
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.http.multipartparser import MultiPartParserError
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from ..models import Submission
 from ..throttle import RENDER_PDF, VERIFY_EVIDENCE, throttle
+from ..tracking.ownership import submission_view
+from ..web.downloads import download
 from .export import export_evidence
 from .forms import InMemoryUploadHandler, VerifyForm
 from .keys import key_id, public_key_pem, signing_key
-from .pdf import render_evidence_pdf
+from .pdf import render_evidence_pdf, verify_links
 from .upload import MAX_UPLOAD_BYTES, UnreadableUpload, verify_upload
-
-READ_ONLY = ("GET", "HEAD")
-
-
-def _get_submission_for_user(request: HttpRequest, submission_id: UUID) -> Submission:
-    return get_object_or_404(Submission.objects.for_user(request.user), pk=submission_id)
-
-
-def _pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Content-Length"] = str(len(content))
-    response["X-Content-Type-Options"] = "nosniff"
-    add_never_cache_headers(response)
-    return response
-
-
-def _urls(request: HttpRequest) -> dict[str, str]:
-    return {
-        "verify_url": request.build_absolute_uri(reverse("evidence_verify")),
-        "key_url": request.build_absolute_uri(reverse("evidence_public_key_well_known")),
-    }
 
 
 @login_required
 @throttle(RENDER_PDF)
-@require_http_methods(["GET", "HEAD", "POST"])
-def evidence_pdf(request: HttpRequest, submission_id: UUID) -> HttpResponse:
+@submission_view()
+def evidence_pdf(request: HttpRequest, submission: Submission) -> HttpResponse:
     """One request's evidence PDF (PDF/A-3b with its signed record embedded as evidence.json).
 
     Each download appends an `exported` event first, so the PDF holds its own export.
     """
-    submission = _get_submission_for_user(request, submission_id)
-    if request.method not in READ_ONLY:
-        return HttpResponseNotAllowed(READ_ONLY)
     items = export_evidence(request.user, [submission.pk])
-    content = render_evidence_pdf(items, pack=False, **_urls(request))
+    content = render_evidence_pdf(items, pack=False, **verify_links(request))
     day = timezone.now().date().isoformat()
-    return _pdf_response(content, f"evidence-{submission.pk}-{day}.pdf")
+    return download(content, content_type="application/pdf", filename=f"evidence-{submission.pk}-{day}.pdf")
 
 
 @login_required
 @throttle(RENDER_PDF)
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_safe
 def evidence_pack_pdf(request: HttpRequest) -> HttpResponseBase:
     """Every request of the person in one PDF, each with its own record (evidence-pack.json inside)."""
-    if request.method not in READ_ONLY:
-        return HttpResponseNotAllowed(READ_ONLY)
     items = export_evidence(request.user)
     if not items:
         messages.info(request, _("You have no requests yet, so there is no evidence to download."))
         return HttpResponseRedirect(reverse("requests_dashboard"))
-    content = render_evidence_pdf(items, pack=True, **_urls(request))
-    return _pdf_response(content, f"evidence-pack-{timezone.now().date().isoformat()}.pdf")
+    content = render_evidence_pdf(items, pack=True, **verify_links(request))
+    day = timezone.now().date().isoformat()
+    return download(content, content_type="application/pdf", filename=f"evidence-pack-{day}.pdf")
 
 
 @require_http_methods(["GET", "HEAD"])
