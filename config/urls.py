@@ -29,5 +29,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("requests_app.tracking.urls")),
     path("", include("requests_app.evidence.urls")),
-    path("", include("requests_app.urls")),
+    path("", include("requests_app.wizard.urls")),
 ]

@@ -33,9 +33,9 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from .forms import WIDGET_RENDERER
 from .models import AccountSettings
 from .throttle import RENDER_PDF, throttle
+from .web.widgets import WIDGET_RENDERER
 
 # Sent on every response that ends a signed-in session: the browser drops its cache, cookies and
 # storage for this site, so nothing of the account stays on a shared device.

@@ -12,5 +12,5 @@ class RequestsAppConfig(AppConfig):
     def ready(self) -> None:
         # Connects the receivers that claim a visitor's plan on sign-up and sign-in, and registers
         # the guide's admin (Django's autodiscovery looks for requests_app.admin only).
-        from . import claim  # noqa: F401
         from .guide import admin  # noqa: F401
+        from .wizard import plan_store  # noqa: F401

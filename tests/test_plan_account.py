@@ -6,8 +6,8 @@ import datetime
 
 import pytest
 
-from requests_app import claim, plan_session
 from requests_app.models import Plan, Submission
+from requests_app.wizard import plan_session
 from tests.test_accounts_factories import PASSWORD, make_user
 from tests.test_tracking_support import GERMAN_PLAN, ITEM, make_guide, make_person
 
@@ -97,5 +97,5 @@ def test_a_malformed_start_is_dropped():
 def test_merging_keeps_the_earlier_start():
     early = {**GERMAN_PLAN, "started_at": "2025-01-01T00:00:00+00:00"}
     late = {**GERMAN_PLAN, "started_at": "2025-02-01T00:00:00+00:00"}
-    assert claim.merge_plan_data(late, early)["started_at"] == "2025-01-01T00:00:00+00:00"
-    assert claim.merge_plan_data(early, late)["started_at"] == "2025-01-01T00:00:00+00:00"
+    assert plan_session.merge_plan_data(late, early)["started_at"] == "2025-01-01T00:00:00+00:00"
+    assert plan_session.merge_plan_data(early, late)["started_at"] == "2025-01-01T00:00:00+00:00"

@@ -22,9 +22,9 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from requests_app.forms import QUESTIONS
 from requests_app.tracking import uploads
 from requests_app.tracking.services import add_attachment, new_token
+from requests_app.wizard.flow import QUESTIONS
 from tests.factories import store_answers
 from tests.test_tracking_support import GERMAN_PLAN, file, make_guide, make_person, png_bytes, track
 

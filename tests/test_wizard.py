@@ -9,8 +9,8 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from requests_app import forms, plan_session
 from requests_app.models import Region
+from requests_app.wizard import choices, plan_session
 
 from .factories import make_answers, make_meta_guide, store_answers
 
@@ -53,7 +53,7 @@ def test_it_asks_where_you_live_with_every_region_kind(client):
 
 
 def test_the_country_list_follows_the_guide_and_the_language(client):
-    """The choices are built once per guide snapshot and language (forms.guide_choices), never stale."""
+    """The choices are built once per guide snapshot and language (choices.guide_choices), never stale."""
     assert ">Germany</option>" in client.get("/start/where/").content.decode()
     germany = Region.objects.get(slug="germany")
     Region.objects.create(
@@ -76,7 +76,7 @@ def test_countries_are_in_the_order_of_the_readers_alphabet(client):
     europe = re.findall(
         r'<option value="[a-z-]+">([^<]+)</option>', german.split('label="Europa"')[1].split("</optgroup>")[0]
     )
-    assert europe == sorted(europe, key=forms.alphabetical)
+    assert europe == sorted(europe, key=choices.alphabetical)
     assert europe.index("Dänemark") < europe.index("Deutschland")
     assert europe.index("Norwegen") < europe.index("Österreich") < europe.index("Vereinigtes Königreich")
     english = client.get("/start/where/").content.decode()
@@ -85,7 +85,7 @@ def test_countries_are_in_the_order_of_the_readers_alphabet(client):
 
 def test_the_alphabetical_key_files_every_letter_under_its_base_letter():
     names = ["Zypern", "Österreich", "Großbritannien", "Grönland", "Dänemark", "Deutschland", "Færøer", "Łódź"]
-    assert sorted(names, key=forms.alphabetical) == [
+    assert sorted(names, key=choices.alphabetical) == [
         "Dänemark",
         "Deutschland",
         "Færøer",
@@ -95,8 +95,8 @@ def test_the_alphabetical_key_files_every_letter_under_its_base_letter():
         "Österreich",
         "Zypern",
     ]
-    assert forms.alphabetical("Großbritannien")[0] == "grossbritannien"
-    assert sorted(["Ärger", "Arger", "arger"], key=forms.alphabetical) == ["Arger", "arger", "Ärger"]
+    assert choices.alphabetical("Großbritannien")[0] == "grossbritannien"
+    assert sorted(["Ärger", "Arger", "arger"], key=choices.alphabetical) == ["Arger", "arger", "Ärger"]
 
 
 def test_it_goes_through_every_question_in_order(client):

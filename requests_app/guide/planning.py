@@ -33,7 +33,7 @@ MAX_ACCOUNTS = 10
 
 @dataclass(frozen=True)
 class Answers:
-    """What the person told the wizard, already validated (see plan_session for the stored form)."""
+    """What the person told the wizard, already validated (see wizard/plan_session.py for the stored form)."""
 
     region: str
     platforms: tuple[str, ...] = ()

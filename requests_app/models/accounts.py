@@ -15,7 +15,7 @@ class Plan(models.Model):
     """An account holder's plan: the wizard's answers and the steps ticked done.
 
     The same JSON structure as the visitor's plan in the session (see
-    plan_session.py), so claiming it on sign-up or login is a copy.
+    wizard/plan_session.py), so claiming it on sign-up or login is a copy.
     """
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plan")

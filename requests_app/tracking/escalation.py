@@ -21,7 +21,7 @@ from ..guide.planning import Answers
 from ..letters.context import person_from
 from ..letters.contract import LAW_NAME_BY_CODE, build_context
 from ..models import WAITING_STATUSES, Action, ActionKind, EventType, Region, StatusChange, Submission, SubmissionStatus
-from ..plan_session import SESSION_KEY, read
+from ..wizard.plan_session import SESSION_KEY, read
 from .rules import COMPLAINT_PREFIX
 from .services import TrackingError, frozen_submission, lock, record_created
 from .standing import can_escalate

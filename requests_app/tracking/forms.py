@@ -16,7 +16,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from ..forms import WIDGET_RENDERER
+from ..web.widgets import WIDGET_RENDERER, HiddenInputWithoutId
 from . import uploads
 from .escalation import Authority
 from .services import EXTENDED, REPLY_ONLY, TrackingError, new_token
@@ -38,16 +38,6 @@ def time_zone_choices() -> list[tuple[str, str]]:
         if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/", "Brazil/", "Canada/", "Chile/", "Mexico/"))
     )
     return [("UTC", "UTC"), *((name, name.replace("_", " ")) for name in names)]
-
-
-class HiddenInputWithoutId(forms.HiddenInput):
-    """A hidden input with no id: nothing refers to it, and the request page holds several forms
-    with the same hidden fields (`token`, `route`), whose ids would otherwise repeat."""
-
-    def get_context(self, name: str, value: Any, attrs: dict | None) -> dict[str, Any]:
-        context = super().get_context(name, value, attrs)
-        context["widget"]["attrs"].pop("id", None)
-        return context
 
 
 class TrackingForm(forms.Form):

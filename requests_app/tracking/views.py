@@ -20,11 +20,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ..claim import load_plan_data
 from ..guide.content import load_content
 from ..guide.planning import Answers, request_items
 from ..models import ActionKind, Attachment, Event, Region, Submission, SubmissionStatus
 from ..web.downloads import download
+from ..wizard.plan_store import load_plan_data
 from . import escalation, services
 from .calendar_file import deadline_calendar
 from .forms import EscalateForm, FilingForm, TrackForm, UpdateForm, UploadForm

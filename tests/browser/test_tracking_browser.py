@@ -10,11 +10,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from icalendar import Calendar
 
-from requests_app import plan_session
 from requests_app.letters.contract import format_date
 from requests_app.models import Attachment, Plan, Submission
 from requests_app.sessions import SessionStore
 from requests_app.tracking import deadlines
+from requests_app.wizard import plan_session
 from tests.test_accounts_factories import PASSWORD, make_user
 from tests.test_tracking_support import GERMAN_PLAN, make_guide, png_bytes
 

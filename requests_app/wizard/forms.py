@@ -1,31 +1,25 @@
-"""The wizard's questions: one form per page, and the order in which they are asked.
+"""The wizard's questions: one form per page, each able to say where its errors are.
 
-`Wizard` knows, from the answers so far and the guide content, which questions apply (the US state
-only for the US, accounts only when platforms were chosen), which are answered (with values the
-current content still accepts) and so where a person may go. The views ask it; they never decide
-the order themselves.
+Every question is validated on the server (no `required` attributes, so browsers do not show their
+own messages before ours); the choices come from the guide snapshot (`choices.py`). Which question
+comes next is `flow.Wizard`'s business.
 """
 
 from __future__ import annotations
 
-import json
-import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 from django.core.validators import MaxLengthValidator
-from django.forms.renderers import Jinja2
-from django.utils import translation
-from django.utils.choices import BaseChoiceIterator
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from .guide.planning import MAX_ACCOUNTS
-from .guide.snapshot import GuideContent, PlatformInfo
-from .models import RegionKind, Situation
+from ..guide.planning import MAX_ACCOUNTS
+from ..guide.snapshot import GuideContent, PlatformInfo
+from ..models import RegionKind, Situation
+from ..web.widgets import WIDGET_RENDERER, LongSelect
+from .choices import alphabetical, frozen, guide_choices
 
 US = "us"
 NONE = "none"
@@ -41,58 +35,6 @@ TOO_LONG = ngettext_lazy(
     "This must be %(limit_value)d characters or fewer (you entered %(show_value)d).",
     "limit_value",
 )
-
-
-# Our forms' widgets render through Jinja2, whose widget templates Django ships: the same markup in
-# half the time (0.27 against 0.58 ms for the details form). Not the site-wide FORM_RENDERER: the
-# admin's and allauth's widgets (related-object links, autocomplete) have Django templates only.
-WIDGET_RENDERER = Jinja2()
-
-
-def _frozen(choices: Any) -> tuple:
-    """Choices as a key: (value, label) pairs and (group, pairs), labels in the active language."""
-    if isinstance(choices, GuideChoices):
-        return choices.frozen
-    return tuple(
-        (str(key), _frozen(label)) if isinstance(label, (list, tuple)) else (str(key), str(label))
-        for key, label in choices
-    )
-
-
-class GuideChoices(BaseChoiceIterator):
-    """A question's choices made from the guide, in one language, built once per guide snapshot.
-
-    Building them (and Django normalizing them again, as it does for a plain list) took a sixth of
-    the time of the first question's page. As a BaseChoiceIterator they are taken as they are.
-    """
-
-    def __init__(self, choices: list[tuple[str, Any]]) -> None:
-        self.choices = tuple(choices)  # shared by every form: not to be changed in place
-        self.frozen = _frozen(choices)
-
-    def __iter__(self) -> Any:
-        return iter(self.choices)
-
-
-def guide_choices(content: GuideContent, name: str, build: Callable[[], list[tuple[str, Any]]]) -> GuideChoices:
-    """`build()`'s choices for this snapshot of the guide and the active language, built once."""
-    key = ("choices", name, translation.get_language())
-    choices = content.memo.get(key)  # one lookup: another thread may clear the memo (MEMO_LIMIT)
-    if choices is None:
-        choices = content.memo[key] = GuideChoices(build())
-    return choices
-
-
-# Letters that Unicode does not decompose into a base letter and a mark.
-_UNDECOMPOSED = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"})
-
-
-def alphabetical(label: Any) -> tuple[str, str]:
-    """A sort key that files letters with accents under their base letter, as German dictionaries
-    do (Österreich among the O's, Dänemark before Deutschland, ß as ss), and ignores case; names
-    equal but for accents keep one order."""
-    folded = str(label).casefold().translate(_UNDECOMPOSED)
-    return unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode("ascii"), str(label)
 
 
 def _hashable(value: Any) -> Any:
@@ -125,7 +67,7 @@ class WizardForm(forms.Form):
                 name,
                 str(field.label),
                 str(field.help_text),
-                _frozen(getattr(field, "choices", ())),
+                frozen(getattr(field, "choices", ())),
                 _hashable(self.initial.get(name, field.initial)),
             )
             for name, field in self.fields.items()
@@ -147,42 +89,6 @@ class WizardForm(forms.Form):
     def answers(self) -> dict[str, Any]:
         """The answers this question stores in the session."""
         return dict(self.cleaned_data)
-
-
-class LongSelect(forms.Select):
-    """A select whose options are written in Python rather than by a template each.
-
-    Django renders every option through its own template include (some 20 µs each); the country
-    and state lists have 30 to 50 options, which made that most of the page's time. The markup is
-    the same as Django's: `<optgroup label>` and `<option value selected>`, all escaped.
-    """
-
-    def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        groups = []
-        for group_name, options, _index in widget["optgroups"]:
-            rendered = format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                (
-                    (option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])
-                    for option in options
-                ),
-            )
-            groups.append(
-                format_html('<optgroup label="{}">{}</optgroup>', group_name, rendered) if group_name else rendered
-            )
-        attributes = format_html_join(
-            "",
-            ' {}="{}"',
-            (
-                (key, value)
-                for key, value in {"name": widget["name"], **widget["attrs"]}.items()
-                if not isinstance(value, bool)
-            ),
-        )
-        flags = "".join(f" {key}" for key, value in widget["attrs"].items() if value is True)
-        return format_html("<select{}{}>{}</select>", attributes, flags, mark_safe("".join(groups)))  # noqa: S308
 
 
 class WhereForm(WizardForm):
@@ -452,143 +358,3 @@ class DetailsForm(WizardForm):
             for number, value in enumerate(values, start=1):
                 initial[f"handle_{slug}_{number}"] = value
         return initial
-
-
-# The questions, in the order they are asked; their names are the URL's last part.
-QUESTIONS = ("where", "state", "platforms", "accounts", "situation", "details")
-# Those whose checks are kept on the guide snapshot (Wizard.is_answered): choices from the guide,
-# answers that are not personal data. At most MEMO_LIMIT verdicts are kept per snapshot.
-MEMO_QUESTIONS = frozenset({"where", "state", "platforms", "accounts"})
-MEMO_LIMIT = 10_000
-CHECK = "check"
-
-
-class Wizard:
-    """Where a person is in the questions, given their answers and the current guide content."""
-
-    def __init__(self, answers: Mapping[str, Any], content: GuideContent) -> None:
-        self.answers = dict(answers)
-        self.content = content
-
-    def applies(self, question: str) -> bool:
-        if question == "state":
-            return self.answers.get("country") == US
-        if question == "accounts":
-            return bool(self.chosen_platforms())
-        return question in QUESTIONS
-
-    def questions(self) -> list[str]:
-        return [q for q in QUESTIONS if self.applies(q)]
-
-    def chosen_platforms(self) -> list[PlatformInfo]:
-        chosen = self.answers.get("platforms")
-        if not isinstance(chosen, list):
-            return []
-        return [p for p in self.content.platforms if p.slug in chosen]
-
-    def account_counts(self) -> list[tuple[PlatformInfo, int]]:
-        accounts = self.answers.get("accounts") if isinstance(self.answers.get("accounts"), dict) else {}
-        return [(p, accounts.get(p.slug, 0)) for p in self.chosen_platforms()]
-
-    def is_answered(self, question: str) -> bool:
-        """Whether the stored answer exists and is still valid for the current content."""
-        data = self.as_post_data(question)
-        if question not in MEMO_QUESTIONS or data is None:
-            return self.form(question, data=data).is_valid()
-        # Every page of the wizard and the plan checks the earlier answers again: the questions whose
-        # choices come from the guide keep their verdicts on the guide snapshot they were checked
-        # against (so an edit to the guide checks them afresh). Their answers are no personal data.
-        key = ("wizard-answer", question, json.dumps(data, sort_keys=True, default=str))
-        memo = self.content.memo
-        verdict = memo.get(key)  # one lookup: another thread may clear the memo in between
-        if verdict is None:
-            if len(memo) >= MEMO_LIMIT:
-                memo.clear()
-            verdict = memo[key] = self.form(question, data=data).is_valid()
-        return verdict
-
-    def first_unanswered(self) -> str:
-        """The first question still to answer, or CHECK when every one is answered."""
-        return next((q for q in self.questions() if not self.is_answered(q)), CHECK)
-
-    def is_complete(self) -> bool:
-        return self.first_unanswered() == CHECK
-
-    def may_visit(self, question: str) -> bool:
-        """A question is open once every applicable question before it is answered."""
-        if question == CHECK:
-            return self.is_complete()
-        if not self.applies(question):
-            return False
-        before = self.questions()[: self.questions().index(question)]
-        return all(self.is_answered(q) for q in before)
-
-    def previous(self, question: str) -> str | None:
-        questions = self.questions()
-        if question == CHECK:
-            return questions[-1]
-        index = questions.index(question)
-        return questions[index - 1] if index else None
-
-    def next(self, question: str) -> str:
-        questions = self.questions()
-        index = questions.index(question)
-        return questions[index + 1] if index + 1 < len(questions) else CHECK
-
-    def form(self, question: str, data: Mapping[str, Any] | None = None) -> WizardForm:
-        initial = self.initial(question)
-        if question == "where":
-            return WhereForm(data, initial=initial, content=self.content)
-        if question == "state":
-            return StateForm(data, initial=initial, content=self.content)
-        if question == "platforms":
-            return PlatformsForm(data, initial=initial, content=self.content)
-        if question == "accounts":
-            return AccountsForm(data, initial=initial, platforms=self.chosen_platforms())
-        if question == "situation":
-            return SituationForm(data, initial=initial)
-        if question == "details":
-            return DetailsForm(data, initial=initial, accounts=self.account_counts())
-        raise ValueError(question)
-
-    def initial(self, question: str) -> dict[str, Any]:
-        """The stored answers as a form's initial values, so going back shows what was given."""
-        a = self.answers
-        if question == "where":
-            return {"country": a.get("country", "")}
-        if question == "state":
-            return {"us_state": a.get("us_state", "")}
-        if question == "platforms":
-            chosen = a.get("platforms")
-            return {"platforms": (chosen or [NONE]) if isinstance(chosen, list) else []}
-        if question == "accounts":
-            return AccountsForm.initial_from(a)
-        if question == "situation":
-            chosen = a.get("situations")
-            return {"situations": (chosen or [NONE]) if isinstance(chosen, list) else []}
-        return DetailsForm.initial_from(a)
-
-    def as_post_data(self, question: str) -> dict[str, Any] | None:
-        """The stored answers as the form data that would have produced them (None: not answered)."""
-        initial = self.initial(question)
-        if question in ("platforms", "situation"):
-            values = initial[next(iter(initial))]
-            return {next(iter(initial)): values} if values else None
-        if question == "accounts":
-            chosen = {p.slug for p in self.chosen_platforms()}
-            stored = self.answers.get("accounts") if isinstance(self.answers.get("accounts"), dict) else {}
-            if not chosen <= set(stored):
-                return None
-        if question == "details" and not self.answers.get("name"):
-            return None
-        return {key: "" if value is None else value for key, value in initial.items()}
-
-    def save(self, question: str, form: WizardForm) -> dict[str, Any]:
-        """New answers after a valid form: this question's values, and nothing left from other choices."""
-        answers = {**self.answers, **form.answers()}
-        if question == "where" and answers.get("country") != US:
-            answers.pop("us_state", None)
-        if question == "platforms":
-            chosen = set(answers["platforms"])
-            answers["accounts"] = {k: v for k, v in (answers.get("accounts") or {}).items() if k in chosen}
-        return answers

@@ -105,3 +105,17 @@ def set_done(session: MutableMapping[str, Any], step_key: str, is_done: bool) ->
 
 def clear(session: MutableMapping[str, Any]) -> None:
     session.pop(SESSION_KEY, None)
+
+
+def merge_plan_data(account: Mapping[str, Any], session: Mapping[str, Any]) -> dict[str, Any]:
+    """The account's plan updated with the session's: session answers win, done steps are unioned."""
+    old = read({SESSION_KEY: dict(account)})
+    new = read({SESSION_KEY: dict(session)})
+    answers = {**old["answers"], **new["answers"]}
+    done = list(old["done"])
+    done.extend(key for key in new["done"] if key not in done)
+    merged = {"version": VERSION, "answers": answers, "done": done}
+    starts = [start for start in (started_at(old), started_at(new)) if start]
+    if starts:
+        merged["started_at"] = min(starts).isoformat(timespec="seconds")
+    return merged

@@ -20,22 +20,8 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from ..models import Plan
 from . import plan_session
-from .models import Plan
-
-
-def merge_plan_data(account: Mapping[str, Any], session: Mapping[str, Any]) -> dict[str, Any]:
-    """The account's plan updated with the session's: session answers win, done steps are unioned."""
-    old = plan_session.read({plan_session.SESSION_KEY: dict(account)})
-    new = plan_session.read({plan_session.SESSION_KEY: dict(session)})
-    answers = {**old["answers"], **new["answers"]}
-    done = list(old["done"])
-    done.extend(key for key in new["done"] if key not in done)
-    merged = {"version": plan_session.VERSION, "answers": answers, "done": done}
-    starts = [start for start in (plan_session.started_at(old), plan_session.started_at(new)) if start]
-    if starts:
-        merged["started_at"] = min(starts).isoformat(timespec="seconds")
-    return merged
 
 
 def _is_empty(data: Mapping[str, Any]) -> bool:
@@ -49,9 +35,9 @@ def claim_session_plan(*, request: HttpRequest, user: Any, keep_in_session: bool
     if _is_empty(session_data):
         return None
     plan, _created = Plan.objects.select_for_update().get_or_create(user=user)
-    plan.data = merge_plan_data(plan.data or {}, session_data)
+    plan.data = plan_session.merge_plan_data(plan.data or {}, session_data)
     # The plan began when the visitor first answered, not when they made an account: filings
-    # recorded afterwards may date from any day since (tracking.earliest_filing_date).
+    # recorded afterwards may date from any day since (tracking/services.py, earliest_filing_date).
     started = plan_session.started_at(plan.data)
     if started is not None and started < plan.created_at:
         plan.created_at = started
@@ -62,14 +48,14 @@ def claim_session_plan(*, request: HttpRequest, user: Any, keep_in_session: bool
     return plan
 
 
-@receiver(user_signed_up, dispatch_uid="requests_app.claim.on_signed_up")
+@receiver(user_signed_up, dispatch_uid="requests_app.wizard.plan_store.on_signed_up")
 def on_signed_up(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
     # Not signed in yet while the address awaits verification: the visitor keeps seeing their plan.
     if request is not None and hasattr(request, "session"):
         claim_session_plan(request=request, user=user, keep_in_session=True)
 
 
-@receiver(user_logged_in, dispatch_uid="requests_app.claim.on_logged_in")
+@receiver(user_logged_in, dispatch_uid="requests_app.wizard.plan_store.on_logged_in")
 def on_logged_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
         claim_session_plan(request=request, user=user, keep_in_session=False)

@@ -1,12 +1,15 @@
+"""URLs of the visitor's journey: the landing page, the wizard (/start/...) and the plan."""
+
 from __future__ import annotations
 
 from django.urls import path
 
+from ..web.health import healthz
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", healthz, name="healthz"),
     path("start/", views.start, name="wizard_start"),
     path("start/check/", views.check_answers, name="wizard_check"),
     path("start/again/", views.start_again, name="wizard_start_again"),
