@@ -77,11 +77,11 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Keeps the idle timeout and records each signed-in session (IP, browser, last seen) so people
     # can see and end them: allauth's UserSessionsMiddleware, but once a SESSION_TOUCH_INTERVAL.
-    "requests_app.activity.ActivityMiddleware",
+    "requests_app.accounts.activity.ActivityMiddleware",
     # Staff must have two-factor authentication before they reach /admin/.
-    "requests_app.accounts.StaffMFAMiddleware",
+    "requests_app.accounts.middleware.StaffMFAMiddleware",
     # no-store on private pages, Clear-Site-Data after sign-out.
-    "requests_app.accounts.PrivateResponseMiddleware",
+    "requests_app.accounts.middleware.PrivateResponseMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -131,11 +131,11 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://opt-out-g
 # Several sites (or test runs) sharing one Redis database keep apart by a prefix on every key.
 CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="")
 # Sessions live in the database (Django's database engine, with the data encrypted at rest:
-# requests_app/sessions.py): every server behind a load balancer sees the same sessions whatever the
-# cache is, and a session ended on one server (sign-out, account deletion) is ended on all.
+# requests_app/accounts/sessions.py): every server behind a load balancer sees the same sessions
+# whatever the cache is, and a session ended on one server (sign-out, account deletion) is ended on all.
 # `cached_db` would save a read per request only with a shared cache, and with the local-memory
 # default it would let a server keep serving a stale copy of an ended session.
-SESSION_ENGINE = "requests_app.sessions"
+SESSION_ENGINE = "requests_app.accounts.sessions"
 
 # Background tasks (django.tasks). django-tasks-db keeps them in the database, the one stateful
 # service, and `manage.py db_worker` runs them; tests run them immediately.
@@ -223,7 +223,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # An idle timeout: the session ends SESSION_COOKIE_AGE seconds after the last request (to within
-# SESSION_TOUCH_INTERVAL), because requests_app.activity saves the session and pushes its expiry forward
+# SESSION_TOUCH_INTERVAL), because requests_app.accounts.activity saves the session and pushes its expiry forward
 # once an interval rather than on every request. People use this site on shared and borrowed
 # devices, so two hours idle is the default.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 2)
@@ -258,9 +258,9 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/plan/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
-ACCOUNT_ADAPTER = "requests_app.accounts.AccountAdapter"
+ACCOUNT_ADAPTER = "requests_app.accounts.adapter.AccountAdapter"
 # Usernames are random (see AccountAdapter): pages and emails name people by their address.
-ACCOUNT_USER_DISPLAY = "requests_app.accounts.user_display"
+ACCOUNT_USER_DISPLAY = "requests_app.accounts.adapter.user_display"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -300,7 +300,7 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int(
     "TRUSTED_PROXY_COUNT", default=1 if env.bool("BEHIND_PROXY", default=False) else 0
 )
 # TOTP secrets and recovery-code seeds are encrypted at rest under a key derived from SECRET_KEY.
-MFA_ADAPTER = "requests_app.mfa_secrets.MFAAdapter"
+MFA_ADAPTER = "requests_app.accounts.mfa_secrets.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Opt-Out Guide"
 # One 30-second step either side, for phones whose clocks drift; each code still works only once.

@@ -4,7 +4,8 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from requests_app import accounts, middleware
+from requests_app import middleware
+from requests_app.accounts.views import too_many_requests
 
 # The admin's own login form knows nothing of two-factor authentication or rate limits: send
 # anonymous visitors to allauth's sign-in (with the admin page as `next`), and answer 403 to a
@@ -12,7 +13,7 @@ from requests_app import accounts, middleware
 admin.site.login = secure_admin_login(admin.site.login)
 
 # allauth renders this when a rate limit is exceeded (it looks for `handler429` in the root URLconf).
-handler429 = accounts.too_many_requests
+handler429 = too_many_requests
 # Our own plain error pages, rendered without the database (see requests_app/middleware.py).
 handler400 = middleware.bad_request
 handler403 = middleware.permission_denied
@@ -22,10 +23,7 @@ handler500 = middleware.server_error
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("account/", accounts.account_overview, name="account_overview"),
-    path("account/export.zip", accounts.account_export, name="account_export"),
-    path("account/reminders/", accounts.account_reminders, name="account_reminders"),
-    path("account/delete/", accounts.account_delete, name="account_delete"),
+    path("", include("requests_app.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("requests_app.tracking.urls")),
     path("", include("requests_app.evidence.urls")),

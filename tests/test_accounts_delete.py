@@ -9,7 +9,7 @@ from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.test import Client
 
-from requests_app.sessions import SessionStore
+from requests_app.accounts.sessions import SessionStore
 from tests.test_accounts_factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db

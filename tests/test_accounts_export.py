@@ -12,9 +12,9 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.test import Client
 
+from requests_app.accounts.mfa_secrets import seal
 from requests_app.evidence.keys import trusted_public_keys
 from requests_app.evidence.record import verify_record
-from requests_app.mfa_secrets import seal
 from requests_app.tracking import uploads
 from requests_app.tracking.services import add_attachment, new_token
 from tests.test_accounts_factories import make_user

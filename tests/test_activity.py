@@ -1,4 +1,4 @@
-"""The idle timeout and "last seen", touched once an interval (requests_app.activity)."""
+"""The idle timeout and "last seen", touched once an interval (requests_app.accounts.activity)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from requests_app.activity import TOUCHED, touch_due
+from requests_app.accounts.activity import TOUCHED, touch_due
 from tests.test_accounts_factories import PASSWORD, make_user
 
 INTERVAL = 60

@@ -1,4 +1,4 @@
-"""Two-factor secrets encrypted at rest (requests_app/mfa_secrets.py), its migration and rotate_mfa_secrets."""
+"""Two-factor secrets encrypted at rest (requests_app/accounts/mfa_secrets.py), its migration and rotate_mfa_secrets."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from requests_app import mfa_secrets, sealing
+from requests_app.accounts import mfa_secrets, sealing
 from tests.test_accounts_factories import PASSWORD, make_user, totp_code
 
 OLD_KEY = "old-secret-key-" + "o" * 40

@@ -62,7 +62,7 @@ def test_its_query_count_does_not_grow_with_the_requests(client, django_assert_n
     for number in range(1, count + 1):
         file(track(user, item=f"object-ai-instagram#{number}"))
     client.force_login(user)
-    # The guide snapshot is now kept (content.load_content), and the session's touch (requests_app.activity) done.
+    # The guide snapshot is now kept (content.load_content), and the session's touch (requests_app.accounts.activity) done.
     client.get("/requests/")
     # Middleware: session, user. The page: count, page, plan, the guide's version, tracked items.
     with django_assert_num_queries(7):

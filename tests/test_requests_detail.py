@@ -112,7 +112,7 @@ def test_its_query_count_does_not_grow_with_the_history(client, django_assert_nu
             reply_text="r", token=new_token(), now=datetime.datetime(2025, 2, 1, 12, tzinfo=datetime.UTC),
         )  # fmt: skip
     client.force_login(user)
-    client.get(f"/requests/{submission.pk}/")  # the session's touch (requests_app.activity) is now done
+    client.get(f"/requests/{submission.pk}/")  # the session's touch (requests_app.accounts.activity) is now done
     # Middleware: session, user. The page: submission, attachments, status changes, events,
     # escalations, complaint action, the region of its authorities.
     with django_assert_num_queries(9):

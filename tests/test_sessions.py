@@ -1,4 +1,4 @@
-"""Sessions sealed at rest (requests_app/sessions.py, requests_app/sealing.py)."""
+"""Sessions sealed at rest (requests_app/accounts/sessions.py and sealing.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from cryptography.fernet import InvalidToken
 from django.contrib.sessions.backends import db as django_db
 from django.contrib.sessions.models import Session
 
-from requests_app import sealing
-from requests_app.sessions import PURPOSE, SessionStore
+from requests_app.accounts import sealing
+from requests_app.accounts.sessions import PURPOSE, SessionStore
 
 from .factories import make_answers, make_meta_guide, store_answers
 

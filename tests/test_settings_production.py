@@ -77,7 +77,7 @@ def test_it_trusts_the_forwarded_protocol_only_behind_a_proxy():
 
 def test_it_keeps_sessions_and_tasks_in_the_database():
     values = production_settings()
-    assert values["SESSION_ENGINE"] == "requests_app.sessions"
+    assert values["SESSION_ENGINE"] == "requests_app.accounts.sessions"
     assert values["TASKS"]["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
     assert values["DATABASES"]["default"]["CONN_HEALTH_CHECKS"] is True
 

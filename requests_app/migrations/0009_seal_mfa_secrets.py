@@ -1,8 +1,8 @@
-"""Seal the two-factor secrets stored before they were encrypted at rest (requests_app/mfa_secrets.py)."""
+"""Seal the two-factor secrets stored before they were encrypted at rest (requests_app/accounts/mfa_secrets.py)."""
 
 from django.db import migrations
 
-from requests_app import mfa_secrets, sealing
+from requests_app.accounts import mfa_secrets, sealing
 
 
 def seal_stored_secrets(apps, schema_editor):

@@ -10,9 +10,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from icalendar import Calendar
 
+from requests_app.accounts.sessions import SessionStore
 from requests_app.letters.contract import format_date
 from requests_app.models import Attachment, Plan, Submission
-from requests_app.sessions import SessionStore
 from requests_app.tracking import deadlines
 from requests_app.wizard import plan_session
 from tests.test_accounts_factories import PASSWORD, make_user

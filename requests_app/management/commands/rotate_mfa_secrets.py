@@ -3,7 +3,7 @@
     manage.py rotate_mfa_secrets          # after moving the old key to SECRET_KEY_FALLBACKS
     manage.py rotate_mfa_secrets --check  # before dropping it: does SECRET_KEY alone open them all?
 
-Secrets are sealed under a key derived from SECRET_KEY (requests_app/mfa_secrets.py); one stored in
+Secrets are sealed under a key derived from SECRET_KEY (requests_app/accounts/mfa_secrets.py); one stored in
 the clear (by a server still on older code during a deploy) is sealed for the first time. Exits
 non-zero, naming the authenticators by id only, when a secret opens under no configured key (or,
 with --check, not under SECRET_KEY alone).
@@ -17,7 +17,7 @@ from allauth.mfa.models import Authenticator
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from requests_app import mfa_secrets
+from requests_app.accounts import mfa_secrets
 
 
 class Command(BaseCommand):

@@ -1,9 +1,10 @@
 """Everything an account holds, as one zip: the data as JSON, the uploaded files and the evidence.
 
-`export_account` (accounts.py) says what the account itself holds; this adds the plan, every
-submission with its status changes, reminders, evidence events and attachments' metadata, and puts each
-uploaded file in the archive under `attachments/`. Built in memory: a person has at most a few
-dozen submissions of at most ten 10 MB images each.
+`export_account` says what the account itself holds (never its secrets); `export_data` adds the
+plan, every submission with its status changes, reminders, evidence events and attachments'
+metadata; `export_archive` puts each uploaded file in the archive under `attachments/`, beside the
+evidence pack. Built in memory: a person has at most a few dozen submissions of at most ten 10 MB
+images each.
 """
 
 from __future__ import annotations
@@ -13,10 +14,55 @@ import json
 import zipfile
 from typing import Any
 
-from .accounts import export_account
-from .models import AccountSettings, Attachment, Event, Plan, Submission
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.utils import timezone
 
-EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
+from ..evidence.export import export_evidence
+from ..evidence.pdf import render_evidence_pdf
+from ..models import AccountSettings, Attachment, Event, Plan, Submission
+from ..tracking.uploads import FILE_EXTENSIONS
+
+
+def export_account(user: AbstractBaseUser) -> dict[str, Any]:
+    """Everything the site holds about `user`, as plain JSON-ready data, with no secrets.
+
+    Never included: password hashes, TOTP secrets, recovery codes, session keys.
+    `export_data` adds the plan and submissions; `export_archive` zips it with the uploaded files.
+    """
+    return {
+        "format": "opt-out-guide-account-export",
+        "version": 1,
+        "exported_at": timezone.now().isoformat(),
+        "account": {
+            "email": user.email,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+        },
+        "email_addresses": [
+            {"email": address.email, "verified": address.verified, "primary": address.primary}
+            for address in EmailAddress.objects.filter(user=user).order_by("pk")
+        ],
+        "two_factor_authentication": [
+            {
+                "type": authenticator.type,
+                "created_at": authenticator.created_at.isoformat(),
+                "last_used_at": authenticator.last_used_at.isoformat() if authenticator.last_used_at else None,
+            }
+            for authenticator in Authenticator.objects.filter(user=user).order_by("pk")
+        ],
+        "sessions": [
+            {
+                "ip": session.ip,
+                "user_agent": session.user_agent,
+                "created_at": session.created_at.isoformat(),
+                "last_seen_at": session.last_seen_at.isoformat(),
+            }
+            for session in UserSession.objects.filter(user=user).order_by("created_at")
+        ],
+    }
 
 
 def _iso(value: Any) -> str | None:
@@ -24,7 +70,7 @@ def _iso(value: Any) -> str | None:
 
 
 def _attachment_path(attachment: Attachment) -> str:
-    return f"attachments/{attachment.submission_id}/{attachment.pk}.{EXTENSIONS.get(attachment.content_type, 'bin')}"
+    return f"attachments/{attachment.submission_id}/{attachment.pk}.{FILE_EXTENSIONS.get(attachment.content_type, 'bin')}"
 
 
 def _submission(submission: Submission, events: list[Event]) -> dict[str, Any]:
@@ -115,9 +161,6 @@ def export_data(user: Any) -> dict[str, Any]:
 def export_archive(user: Any, *, verify_url: str, key_url: str) -> bytes:
     """A zip with `opt-out-guide.json`, every uploaded file at the path the JSON names, and the
     signed evidence pack of all the person's requests (`evidence-pack.pdf`) when there are any."""
-    from .evidence.export import export_evidence
-    from .evidence.pdf import render_evidence_pdf
-
     # The evidence first: it appends an `exported` event to each chain, which the JSON then lists.
     evidence = export_evidence(user)
     data = export_data(user)
