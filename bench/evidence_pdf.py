@@ -222,7 +222,7 @@ def _case_function(case: str, ids: dict[str, str]):
 
     from requests_app.evidence.export import export_evidence
     from requests_app.evidence.pdf import render_evidence_pdf
-    from requests_app.pdf import render_pdf
+    from requests_app.web.pdf import render_pdf
 
     if case in ("evidence", "pack"):
         user = User.objects.get(pk=ids["typical_user" if case == "evidence" else "pack_user"])
@@ -284,7 +284,7 @@ def run_child(case: str, ids: dict[str, str], repeat: int) -> dict[str, float]:
 
 def plain_paragraphs_for(pages: int) -> int:
     """How many plain paragraphs fill exactly `pages` A4 pages (measured, not guessed)."""
-    from requests_app.pdf import render_pdf
+    from requests_app.web.pdf import render_pdf
 
     per_page = 40
     for _ in range(6):

@@ -608,7 +608,7 @@ def report(
         "",
         "Queries are counted in-process (Django's test client, the whole middleware stack, the second of two "
         "requests) on the same database; they include the session and the user (a session is saved, and "
-        "allauth's last seen recorded, once a minute: requests_app/activity.py).",
+        "allauth's last seen recorded, once a minute: requests_app/accounts/activity.py).",
         "",
         "## Data size",
         "",

@@ -63,12 +63,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost, so that even a response made by an error in the middleware below it (a bad Host
     # header seen by SecurityMiddleware's redirect) carries the Content-Security-Policy.
-    "requests_app.middleware.ErrorResponseMiddleware",
+    "requests_app.web.middleware.ErrorResponseMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Refuses an oversized body by its Content-Length, before anything reads it or opens a session.
-    "requests_app.middleware.RequestSizeLimitMiddleware",
+    "requests_app.web.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -87,7 +87,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # A view that loses the database answers 503 (middleware errors reach handler500, which does the same).
-    "requests_app.middleware.DatabaseUnavailableMiddleware",
+    "requests_app.web.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -201,7 +201,7 @@ _first_host = next((host.lstrip(".") for host in ALLOWED_HOSTS if host not in ("
 SITE_URL = env.str("SITE_URL", default=f"{'https' if HTTPS else 'http'}://{_first_host}").rstrip("/")
 
 # How long (seconds) a server trusts its last look at the guide content's version before asking the
-# database again (requests_app/content.py): an editor's change shows everywhere within this time.
+# database again (requests_app/guide/content.py): an editor's change shows everywhere within this time.
 GUIDE_VERSION_TTL = env.float("GUIDE_VERSION_TTL", default=5.0)
 
 # Security. Strict CSP with nonces and no third-party origin anywhere.
@@ -230,7 +230,7 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 2)
 SESSION_TOUCH_INTERVAL = env.int("SESSION_TOUCH_INTERVAL", default=60)
 CSRF_COOKIE_HTTPONLY = True
 # Django's own CSRF failure page carries an inline style that the CSP blocks: ours is plain.
-CSRF_FAILURE_VIEW = "requests_app.middleware.csrf_failure"
+CSRF_FAILURE_VIEW = "requests_app.web.errors.csrf_failure"
 if HTTPS:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -290,7 +290,7 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
-    # Not account actions, but the same mechanism (requests_app/throttle.py): /verify/ parses PDFs of
+    # Not account actions, but the same mechanism (requests_app/web/throttle.py): /verify/ parses PDFs of
     # up to 20 MB for anyone, and each PDF download or export renders one.
     "verify_evidence": "30/m/ip",
     "render_pdf": "30/m/ip",

@@ -11,7 +11,6 @@ import threading
 import pytest
 from django.urls import reverse
 
-from requests_app import pdf
 from requests_app.evidence import pdf as evidence_pdf
 from requests_app.evidence.export import record_for
 from requests_app.evidence.keys import trusted_keys
@@ -19,6 +18,7 @@ from requests_app.evidence.pdf import qr_data_url
 from requests_app.evidence.record import verify_record
 from requests_app.models import Action, Event, LetterTemplate, Plan, Submission
 from requests_app.tracking.services import add_attachment, new_token, record_update
+from requests_app.web import pdf
 from tests.test_accounts_factories import PASSWORD
 from tests.test_verify_support import (
     SITE_KEY,

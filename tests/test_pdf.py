@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from requests_app import pdf
+from requests_app.web import pdf
 
 
 class RecordingServer:

@@ -9,12 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploaded
 from django.test import RequestFactory
 from django.urls import reverse
 
-from requests_app import pdf
 from requests_app.evidence import views as evidence_views
 from requests_app.evidence.canonical import canonical_json
 from requests_app.evidence.export import export_evidence
 from requests_app.evidence.keys import key_id, private_key_pem, public_key_pem
 from requests_app.evidence.pdf import render_evidence_pdf
+from requests_app.web import pdf
 from tests.test_verify_support import (
     SITE_KEY,
     embedded_files,

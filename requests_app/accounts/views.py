@@ -20,8 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from ..evidence.pdf import verify_links
 from ..models import AccountSettings
-from ..throttle import RENDER_PDF, throttle
 from ..web.downloads import download
+from ..web.throttle import RENDER_PDF, throttle
 from .deletion import delete_account
 from .export import export_archive
 from .forms import DeleteAccountForm

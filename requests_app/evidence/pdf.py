@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from ..models import StatusChange
 from ..tracking.standing import standing
+from ..web.pdf import render_pdf, safe_url_fetcher
 from .export import PACK_FORMAT, Evidence, pack_bytes
 from .pdf_reader import PACK_FILENAME, RECORD_FILENAME
 from .record import FORMAT
@@ -118,8 +119,6 @@ def verify_links(request: HttpRequest) -> dict[str, str]:
 def render_evidence_pdf(items: Sequence[Evidence], *, verify_url: str, key_url: str, pack: bool) -> bytes:
     """PDF/A-3b of one submission (`evidence.json` inside) or of a pack (`evidence-pack.json` inside)."""
     from weasyprint import Attachment as PDFAttachment
-
-    from ..pdf import render_pdf, safe_url_fetcher
 
     generated_at = timezone.now()
     html = render_to_string(

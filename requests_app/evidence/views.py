@@ -20,9 +20,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from ..models import Submission
-from ..throttle import RENDER_PDF, VERIFY_EVIDENCE, throttle
 from ..tracking.ownership import submission_view
 from ..web.downloads import download
+from ..web.throttle import RENDER_PDF, VERIFY_EVIDENCE, throttle
 from .export import export_evidence
 from .forms import InMemoryUploadHandler, VerifyForm
 from .keys import key_id, public_key_pem, signing_key

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ..web.health import healthz
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", healthz, name="healthz"),
     path("start/", views.start, name="wizard_start"),
     path("start/check/", views.check_answers, name="wizard_check"),
     path("start/again/", views.start_again, name="wizard_start_again"),

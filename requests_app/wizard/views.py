@@ -22,9 +22,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect
 
 from ..guide.content import load_content
-from ..pdf import render_pdf
-from ..throttle import RENDER_PDF, throttle
 from ..web.downloads import download
+from ..web.pdf import render_pdf
+from ..web.throttle import RENDER_PDF, throttle
 from . import plan_store
 from .flow import CHECK, QUESTIONS, Wizard
 from .forms import US, SituationForm
