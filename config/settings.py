@@ -317,9 +317,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # before reading it: a screenshot is at most 10 MB (uploads.MAX_BYTES), an evidence PDF to check at
 # most 20 MB (evidence/upload.py, MAX_UPLOAD_BYTES); each with room for the form's other fields.
 REQUEST_BODY_LIMITS = {
-    "requests_record_filing": 11 * 1024 * 1024,
-    "requests_add_attachment": 11 * 1024 * 1024,
-    "evidence_verify": 21 * 1024 * 1024,
+    "tracking:record_filing": 11 * 1024 * 1024,
+    "tracking:add_attachment": 11 * 1024 * 1024,
+    "evidence:verify": 21 * 1024 * 1024,
 }
 REQUEST_BODY_DEFAULT_LIMIT = DATA_UPLOAD_MAX_MEMORY_SIZE + 64 * 1024
 

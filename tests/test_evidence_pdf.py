@@ -49,7 +49,7 @@ def signed_in(client, user):
 
 
 def download(client, submission):
-    return client.get(reverse("evidence_pdf", args=[submission.pk]))
+    return client.get(reverse("evidence:pdf", args=[submission.pk]))
 
 
 def content_of(response) -> bytes:
@@ -101,7 +101,7 @@ def test_a_visitor_is_sent_to_sign_in(client):
 
 def test_post_is_not_allowed_for_the_owner_and_a_404_for_others(client):
     submission = filed_request()
-    url = reverse("evidence_pdf", args=[submission.pk])
+    url = reverse("evidence:pdf", args=[submission.pk])
     assert signed_in(client, submission.user).post(url).status_code == 405
     client.logout()
     assert signed_in(client, make_person("mallory@example.org")).post(url).status_code == 404
@@ -206,7 +206,7 @@ def test_the_pack_covers_every_request_each_with_its_own_record(client, tmp_path
     first = filed_request()
     second = _second_request(first)
     other = filed_request(make_person("bob@example.org"), reference="REF-NOT-YOURS")
-    response = signed_in(client, first.user).get(reverse("evidence_pack_pdf"))
+    response = signed_in(client, first.user).get(reverse("evidence:pack_pdf"))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="evidence-pack-')
     assert "no-store" in response["Cache-Control"]
@@ -226,13 +226,13 @@ def test_the_pack_covers_every_request_each_with_its_own_record(client, tmp_path
 
 
 def test_the_pack_without_requests_goes_back_to_the_dashboard(client):
-    response = signed_in(client, make_person()).get(reverse("evidence_pack_pdf"))
+    response = signed_in(client, make_person()).get(reverse("evidence:pack_pdf"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("requests_dashboard")
+    assert response["Location"] == reverse("tracking:dashboard")
 
 
 def test_the_pack_needs_an_account(client):
-    response = client.get(reverse("evidence_pack_pdf"))
+    response = client.get(reverse("evidence:pack_pdf"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
 
@@ -316,7 +316,7 @@ def test_admin_and_user_text_is_neither_fetched_nor_embedded(client, tmp_path, h
     assert short in Submission.objects.get(pk=submission.pk).action_title
 
     single = content_of(download(signed_in(client, person), submission))
-    pack = content_of(client.get(reverse("evidence_pack_pdf")))
+    pack = content_of(client.get(reverse("evidence:pack_pdf")))
 
     assert http_server.hits == []
     prefix = pdf.STATIC_BASE_URL + "static/"

@@ -135,7 +135,7 @@ def test_the_german_evidence_pdf_writes_dates_the_german_way(client, settings, t
     make_guide()
     submission = filed_request()
     assert client.login(username=submission.user.username, password=PASSWORD)
-    response = client.get(reverse("evidence_pdf", args=[submission.pk]), headers={"accept-language": "de"})
+    response = client.get(reverse("evidence:pdf", args=[submission.pk]), headers={"accept-language": "de"})
     content = b"".join(response.streaming_content) if response.streaming else response.content
     flat = " ".join(pdf_text(content, tmp_path).split())
     assert "Freitag, 31. Januar 2025, 14:30:00 (Europe/Berlin, UTC+0100)" in flat

@@ -41,25 +41,26 @@ def _post_data():
     }
 
 
-# URL name -> which of the owner's objects fill its arguments.
+# View name -> which of the owner's objects fill its arguments.
 MATRIX = {
-    "requests_detail": lambda o: {"submission_id": o["draft"].pk},
-    "requests_record_filing": lambda o: {"submission_id": o["draft"].pk},
-    "requests_record_update": lambda o: {"submission_id": o["filed"].pk},
-    "requests_add_attachment": lambda o: {"submission_id": o["filed"].pk},
-    "requests_attachment": lambda o: {"submission_id": o["filed"].pk, "attachment_id": o["attachment"].pk},
-    "requests_escalate": lambda o: {"submission_id": o["filed"].pk},
-    "requests_deadline_ics": lambda o: {"submission_id": o["filed"].pk},
-    "evidence_pdf": lambda o: {"submission_id": o["filed"].pk},
+    "tracking:detail": lambda o: {"submission_id": o["draft"].pk},
+    "tracking:record_filing": lambda o: {"submission_id": o["draft"].pk},
+    "tracking:record_update": lambda o: {"submission_id": o["filed"].pk},
+    "tracking:add_attachment": lambda o: {"submission_id": o["filed"].pk},
+    "tracking:attachment": lambda o: {"submission_id": o["filed"].pk, "attachment_id": o["attachment"].pk},
+    "tracking:escalate": lambda o: {"submission_id": o["filed"].pk},
+    "tracking:deadline_ics": lambda o: {"submission_id": o["filed"].pk},
+    "evidence:pdf": lambda o: {"submission_id": o["filed"].pk},
 }
 
 
-def _patterns(patterns, prefix=""):
+def _patterns(patterns, prefix="", namespace=""):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
-            yield from _patterns(pattern.url_patterns, prefix + str(pattern.pattern))
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _patterns(pattern.url_patterns, prefix + str(pattern.pattern), inner)
         elif isinstance(pattern, URLPattern):
-            yield prefix + str(pattern.pattern), pattern
+            yield prefix + str(pattern.pattern), pattern, namespace
 
 
 def _takes_an_id(pattern: URLPattern) -> bool:
@@ -72,7 +73,11 @@ def _takes_an_id(pattern: URLPattern) -> bool:
 
 
 def id_patterns():
-    return [(route, pattern.name) for route, pattern in _patterns(get_resolver().url_patterns) if _takes_an_id(pattern)]
+    return [
+        (route, f"{namespace}{pattern.name}")
+        for route, pattern, namespace in _patterns(get_resolver().url_patterns)
+        if _takes_an_id(pattern)
+    ]
 
 
 def test_every_url_with_an_id_is_in_the_matrix():
@@ -138,14 +143,14 @@ def test_the_owner_reaches_every_url_in_the_matrix(client, owner_objects, name):
 def test_an_attachment_of_another_request_of_the_same_owner_is_a_404(client, owner_objects):
     client.force_login(owner_objects["owner"])
     url = reverse(
-        "requests_attachment",
+        "tracking:attachment",
         kwargs={"submission_id": owner_objects["draft"].pk, "attachment_id": owner_objects["attachment"].pk},
     )
     assert client.get(url).status_code == 404
 
 
 def all_requests_urls(objects):
-    urls = [reverse("requests_dashboard"), reverse("requests_track")]
+    urls = [reverse("tracking:dashboard"), reverse("tracking:track")]
     urls += [reverse(name, kwargs=kwargs(objects)) for name, kwargs in MATRIX.items()]
     return urls
 

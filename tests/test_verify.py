@@ -260,7 +260,7 @@ def test_it_publishes_the_public_key(client, url):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
     assert response.content.decode() == public_key_pem(SITE_KEY)
-    assert reverse("evidence_public_key_well_known") == "/.well-known/opt-out-guide-evidence-key.pem"
+    assert reverse("evidence:public_key_well_known") == "/.well-known/opt-out-guide-evidence-key.pem"
 
 
 def test_the_published_key_is_never_the_private_one(client):

@@ -23,9 +23,10 @@ from django.utils.translation import gettext_lazy as _
 # storage for this site, so nothing of the account stays on a shared device.
 CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
 
-# URL names of the pages that belong to an account (ours, allauth's, its MFA and session pages).
-# They are never stored by a cache, even before sign-in: the forms carry CSRF tokens.
-PRIVATE_URL_NAME_PREFIXES = ("account", "mfa_", "usersessions_")
+# View names of the pages that belong to an account (ours in the `accounts` namespace, allauth's
+# `account_*`, its MFA and session pages). They are never stored by a cache, even before sign-in:
+# the forms carry CSRF tokens.
+PRIVATE_VIEW_NAME_PREFIXES = ("accounts:", "account_", "mfa_", "usersessions_")
 
 
 class StaffMFAMiddleware:
@@ -64,11 +65,11 @@ class PrivateResponseMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         match = request.resolver_match
-        url_name = (match.url_name or "") if match else ""
+        view_name = (match.view_name or "") if match else ""
         if getattr(request, "signed_out", False):
             response["Clear-Site-Data"] = CLEAR_SITE_DATA
             add_never_cache_headers(response)
-        elif request.user.is_authenticated or url_name.startswith(PRIVATE_URL_NAME_PREFIXES):
+        elif request.user.is_authenticated or view_name.startswith(PRIVATE_VIEW_NAME_PREFIXES):
             add_never_cache_headers(response)
         return response
 

@@ -6,9 +6,10 @@ from django.urls import path
 
 from . import views
 
+app_name = "accounts"
 urlpatterns = [
-    path("account/", views.account_overview, name="account_overview"),
-    path("account/export.zip", views.account_export, name="account_export"),
-    path("account/reminders/", views.account_reminders, name="account_reminders"),
-    path("account/delete/", views.account_delete, name="account_delete"),
+    path("account/", views.account_overview, name="overview"),
+    path("account/export.zip", views.account_export, name="export"),
+    path("account/reminders/", views.account_reminders, name="reminders"),
+    path("account/delete/", views.account_delete, name="delete"),
 ]

@@ -56,7 +56,7 @@ def account_reminders(request: HttpRequest) -> HttpResponseRedirect:
         messages.success(request, _("Reminder emails are on."))
     else:
         messages.success(request, _("Reminder emails are off. We will not email you about due dates."))
-    return HttpResponseRedirect(reverse("account_overview") + "#reminders")
+    return HttpResponseRedirect(reverse("accounts:overview") + "#reminders")
 
 
 @require_safe

@@ -111,8 +111,8 @@ def _section(item: Evidence) -> dict[str, Any]:
 def verify_links(request: HttpRequest) -> dict[str, str]:
     """Where a PDF sends its reader to check it (/verify/ and the published key), as absolute URLs."""
     return {
-        "verify_url": request.build_absolute_uri(reverse("evidence_verify")),
-        "key_url": request.build_absolute_uri(reverse("evidence_public_key_well_known")),
+        "verify_url": request.build_absolute_uri(reverse("evidence:verify")),
+        "key_url": request.build_absolute_uri(reverse("evidence:public_key_well_known")),
     }
 
 

@@ -52,7 +52,7 @@ def evidence_pack_pdf(request: HttpRequest) -> HttpResponseBase:
     items = export_evidence(request.user)
     if not items:
         messages.info(request, _("You have no requests yet, so there is no evidence to download."))
-        return HttpResponseRedirect(reverse("requests_dashboard"))
+        return HttpResponseRedirect(reverse("tracking:dashboard"))
     content = render_evidence_pdf(items, pack=True, **verify_links(request))
     day = timezone.now().date().isoformat()
     return download(content, content_type="application/pdf", filename=f"evidence-pack-{day}.pdf")

@@ -26,7 +26,7 @@ READ_ONLY = ("GET", "HEAD")
 
 def submission_url(submission: Submission, anchor: str = "") -> str:
     """The request's page, at `anchor` when given."""
-    url = reverse("requests_detail", args=[submission.pk])
+    url = reverse("tracking:detail", args=[submission.pk])
     return f"{url}#{anchor}" if anchor else url
 
 

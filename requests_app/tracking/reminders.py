@@ -158,7 +158,7 @@ def reminder_message(reminder: Reminder) -> EmailMessage:
         if submission.platform_name and submission.platform_name not in recipient
         else recipient,
         "due_on": format_date(reminder.due_on, language),
-        "url": settings.SITE_URL + reverse("requests_detail", args=[submission.pk]),
+        "url": settings.SITE_URL + reverse("tracking:detail", args=[submission.pk]),
     }
     with translation.override(language):
         subject = render_to_string(_templates("subject", language), context)

@@ -95,11 +95,11 @@ def dashboard(request: HttpRequest) -> TemplateResponse:
 def track(request: HttpRequest) -> HttpResponseBase:
     """Start tracking a request of the plan (from the plan page or the dashboard)."""
     if request.method != "POST":
-        return HttpResponseRedirect(reverse("requests_dashboard"))
+        return HttpResponseRedirect(reverse("tracking:dashboard"))
     form = TrackForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a request from your plan to track."))
-        return HttpResponseRedirect(reverse("requests_dashboard"))
+        return HttpResponseRedirect(reverse("tracking:dashboard"))
     try:
         submission, _created = services.create_submission(
             user=request.user,
@@ -109,7 +109,7 @@ def track(request: HttpRequest) -> HttpResponseBase:
         )
     except services.TrackingError as error:
         messages.error(request, error.message)
-        return HttpResponseRedirect(reverse("requests_dashboard"))
+        return HttpResponseRedirect(reverse("tracking:dashboard"))
     return HttpResponseRedirect(submission_url(submission))
 
 

@@ -44,12 +44,12 @@ class ErrorResponseMiddleware:
 
 
 def body_limit(path: str) -> int:
-    """The largest body, in bytes, that the route at `path` accepts (REQUEST_BODY_LIMITS by URL name)."""
+    """The largest body, in bytes, that the route at `path` accepts (REQUEST_BODY_LIMITS by view name)."""
     try:
-        url_name = resolve(path).url_name
+        view_name = resolve(path).view_name
     except Resolver404:
-        url_name = None
-    return settings.REQUEST_BODY_LIMITS.get(url_name, settings.REQUEST_BODY_DEFAULT_LIMIT)
+        view_name = None
+    return settings.REQUEST_BODY_LIMITS.get(view_name, settings.REQUEST_BODY_DEFAULT_LIMIT)
 
 
 class RequestSizeLimitMiddleware:

@@ -6,6 +6,7 @@ from django.urls import path
 
 from .health import healthz
 
+app_name = "web"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
 ]

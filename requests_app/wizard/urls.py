@@ -6,12 +6,13 @@ from django.urls import path
 
 from . import views
 
+app_name = "wizard"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("start/", views.start, name="wizard_start"),
-    path("start/check/", views.check_answers, name="wizard_check"),
-    path("start/again/", views.start_again, name="wizard_start_again"),
-    path("start/<slug:question>/", views.question, name="wizard_question"),
+    path("start/", views.start, name="start"),
+    path("start/check/", views.check_answers, name="check"),
+    path("start/again/", views.start_again, name="start_again"),
+    path("start/<slug:question>/", views.question, name="question"),
     path("plan/", views.plan, name="plan"),
     path("plan/progress/", views.plan_progress, name="plan_progress"),
     path("plan.pdf", views.plan_pdf, name="plan_pdf"),

@@ -41,8 +41,8 @@ def home(request: HttpRequest) -> TemplateResponse:
 
 def _question_url(question: str, returning: bool = False) -> str:
     if question == CHECK:
-        return reverse("wizard_check")
-    url = reverse("wizard_question", args=[question])
+        return reverse("wizard:check")
+    url = reverse("wizard:question", args=[question])
     return f"{url}?return={CHECK}" if returning else url
 
 
@@ -77,11 +77,11 @@ def question(request: HttpRequest, question: str) -> HttpResponse:
         form = wizard.form(question)
     previous = wizard.previous(question)
     if returning:
-        back_url = reverse("wizard_check")
+        back_url = reverse("wizard:check")
     elif previous:
         back_url = _question_url(previous)
     else:
-        back_url = reverse("home")
+        back_url = reverse("wizard:home")
     return TemplateResponse(
         request,
         f"requests_app/wizard/{question}.html",
@@ -106,7 +106,7 @@ def check_answers(request: HttpRequest) -> HttpResponse:
 def start_again(request: HttpRequest) -> HttpResponse:
     plan_store.clear_plan(request)
     messages.info(request, _("Your answers and progress have been cleared."))
-    return redirect("wizard_start")
+    return redirect("wizard:start")
 
 
 @dataclass(frozen=True)
@@ -151,7 +151,7 @@ def _answer_rows(wizard: Wizard) -> list[AnswerRow]:
 def plan(request: HttpRequest) -> HttpResponse:
     page = plan_page(request)
     if page is None:
-        return redirect("wizard_start")
+        return redirect("wizard:start")
     return TemplateResponse(request, "requests_app/plan.html", {"page": page})
 
 
@@ -162,15 +162,15 @@ def plan_progress(request: HttpRequest) -> HttpResponse:
     page = plan_page(request)
     if page is None:
         if request.htmx:
-            return HttpResponseClientRedirect(reverse("wizard_start"))
-        return redirect("wizard_start")
+            return HttpResponseClientRedirect(reverse("wizard:start"))
+        return redirect("wizard:start")
     step = page.step(request.POST.get("step", ""))
     if step is None:
         raise Http404
     step.done = request.POST.get("done") == "1"
     plan_store.set_plan_step_done(request, step.key, step.done)
     if not request.htmx:
-        return redirect(reverse("plan") + "#" + step.anchor)
+        return redirect(reverse("wizard:plan") + "#" + step.anchor)
     page.done, page.total = page.plan.progress(plan_store.plan_done(request))
     return TemplateResponse(request, "requests_app/plan.html#step-update", {"page": page, "step": step})
 
@@ -181,6 +181,6 @@ def plan_progress(request: HttpRequest) -> HttpResponse:
 def plan_pdf(request: HttpRequest) -> HttpResponse:
     page = plan_page(request)
     if page is None:
-        return redirect("wizard_start")
+        return redirect("wizard:start")
     html = render_to_string("pdf/plan.html", {"page": page, "today": timezone.localdate()})
     return download(render_pdf(html), content_type="application/pdf", filename="opt-out-plan.pdf")
