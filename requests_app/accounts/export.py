@@ -70,7 +70,9 @@ def _iso(value: Any) -> str | None:
 
 
 def _attachment_path(attachment: Attachment) -> str:
-    return f"attachments/{attachment.submission_id}/{attachment.pk}.{FILE_EXTENSIONS.get(attachment.content_type, 'bin')}"
+    return (
+        f"attachments/{attachment.submission_id}/{attachment.pk}.{FILE_EXTENSIONS.get(attachment.content_type, 'bin')}"
+    )
 
 
 def _submission(submission: Submission, events: list[Event]) -> dict[str, Any]:

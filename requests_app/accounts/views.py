@@ -29,7 +29,7 @@ from .forms import DeleteAccountForm
 
 def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """The page allauth shows when a rate limit is exceeded (`handler429` in the root URLconf)."""
-    return TemplateResponse(request, "accounts/too_many_requests.html", status=429).render()
+    return TemplateResponse(request, "requests_app/accounts/too_many_requests.html", status=429).render()
 
 
 @require_safe
@@ -37,7 +37,7 @@ def too_many_requests(request: HttpRequest, exception: Exception | None = None) 
 def account_overview(request: HttpRequest) -> TemplateResponse:
     return TemplateResponse(
         request,
-        "accounts/account.html",
+        "requests_app/accounts/account.html",
         {
             "mfa_enabled": is_mfa_enabled(request.user),
             "session_count": UserSession.objects.filter(user=request.user).count(),
@@ -80,5 +80,5 @@ def account_delete(request: HttpRequest) -> HttpResponseBase:
             delete_account(user=request.user)
             # Ends this session too; the logout signal adds Clear-Site-Data to the response.
             logout(request)
-            return TemplateResponse(request, "accounts/deleted.html")
-    return TemplateResponse(request, "accounts/delete.html", {"form": form})
+            return TemplateResponse(request, "requests_app/accounts/deleted.html")
+    return TemplateResponse(request, "requests_app/accounts/delete.html", {"form": form})

@@ -60,6 +60,8 @@ def append_event(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("append_event must run inside the transaction that locked the submission.")
     last = Event.objects.filter(submission_id=submission.pk).order_by("-seq").only("seq", "hash").first()
-    event = next_event(submission_id=submission.pk, last=last, event_type=event_type, at=at or timezone.now(), data=data)
+    event = next_event(
+        submission_id=submission.pk, last=last, event_type=event_type, at=at or timezone.now(), data=data
+    )
     event.save(force_insert=True)
     return event

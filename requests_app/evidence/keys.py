@@ -41,6 +41,7 @@ def load_signing_key() -> Ed25519PrivateKey:
     Otherwise ImproperlyConfigured: production must never sign with a key that
     appeared by accident and would vanish with the machine.
     """
+
     def configured(name: str) -> str:
         value = getattr(settings, name, "") or os.environ.get(name, "")
         return str(value).strip()

@@ -122,7 +122,7 @@ def render_evidence_pdf(items: Sequence[Evidence], *, verify_url: str, key_url: 
 
     generated_at = timezone.now()
     html = render_to_string(
-        "evidence/pdf.html",
+        "requests_app/evidence/pdf/pdf.html",
         {
             "sections": [_section(item) for item in items],
             "pack": pack,

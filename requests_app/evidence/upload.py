@@ -62,9 +62,7 @@ def _records_from_pdf(data: bytes) -> Found:
         )
     messages = {
         pdf_reader.DAMAGED_RECORD: _("The evidence record inside this PDF is damaged."),
-        pdf_reader.FOREIGN_ENCODING: _(
-            "The evidence record inside this PDF is stored in a way this site never uses."
-        ),
+        pdf_reader.FOREIGN_ENCODING: _("The evidence record inside this PDF is stored in a way this site never uses."),
         pdf_reader.RECORD_TOO_LARGE: _("The evidence record inside this PDF is too large to be one of ours."),
     }
     if extracted.status != "ok":

@@ -72,7 +72,7 @@ def _verify_page(request: HttpRequest, form: VerifyForm, *, status: int = 200, *
     site_key = signing_key()
     response = TemplateResponse(
         request,
-        "evidence/verify.html",
+        "requests_app/evidence/verify.html",
         {
             "form": form,
             "key_id": key_id(site_key),

@@ -30,7 +30,6 @@ EVERYONE = "everyone"
 MAX_ACCOUNTS = 10
 
 
-
 @dataclass(frozen=True)
 class Answers:
     """What the person told the wizard, already validated (see wizard/plan_session.py for the stored form)."""

@@ -143,7 +143,10 @@ def still_due(reminder: Reminder) -> bool:
 
 
 def _templates(part: str, language: str) -> list[str]:
-    return [f"emails/reminder_{part}_{language}.txt", f"emails/reminder_{part}_en.txt"]
+    return [
+        f"requests_app/tracking/emails/reminder_{part}_{language}.txt",
+        f"requests_app/tracking/emails/reminder_{part}_en.txt",
+    ]
 
 
 def reminder_message(reminder: Reminder) -> EmailMessage:

@@ -195,7 +195,9 @@ def create_submission(
     if item is None:
         raise TrackingError(_("This request is not in your plan. Check your answers and try again."), field="item")
     action = Action.objects.select_related("platform").prefetch_related("letter_templates").get(slug=item.action.slug)
-    context = for_plan_item(plan=plan, item=item, answers=answers, content=content, today=timezone.localdate(now), email=user.email)
+    context = for_plan_item(
+        plan=plan, item=item, answers=answers, content=content, today=timezone.localdate(now), email=user.email
+    )
     submission = frozen_submission(
         user=user,
         action=action,
@@ -238,7 +240,6 @@ def earliest_filing_date(submission: Submission, tz: ZoneInfo) -> datetime.date:
     if submission.escalates_id and submission.escalates.filed_at:
         earliest = max(earliest, submission.escalates.filed_at.astimezone(tz).date())
     return earliest
-
 
 
 @transaction.atomic

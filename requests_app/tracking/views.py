@@ -80,7 +80,7 @@ def dashboard(request: HttpRequest) -> TemplateResponse:
         items = request_items(Answers.from_dict(plan_data["answers"]), load_content(_language()))
         tracked = set(submissions.originals().values_list("plan_item_key", flat=True))
         untracked = [item for item in items if item.key not in tracked]
-    template_name = "tracking/dashboard.html"
+    template_name = "requests_app/tracking/dashboard.html"
     if request.htmx:
         template_name += "#submission-list"
     return TemplateResponse(
@@ -169,13 +169,13 @@ def detail(request: HttpRequest, submission: Submission) -> TemplateResponse:
     Queries: the submission, its screenshots (without their bytes), status changes, events and
     escalations, the region (drafts) or the escalation routes (overdue and refused requests).
     """
-    return TemplateResponse(request, "tracking/detail.html", _detail_context(request, submission))
+    return TemplateResponse(request, "requests_app/tracking/detail.html", _detail_context(request, submission))
 
 
 def _form_failed(request: HttpRequest, submission: Submission, **forms: Any) -> TemplateResponse:
     context = _detail_context(request, submission, **forms)
     context["failed"] = True
-    return TemplateResponse(request, "tracking/detail.html", context, status=400)
+    return TemplateResponse(request, "requests_app/tracking/detail.html", context, status=400)
 
 
 def _record(

@@ -39,18 +39,18 @@ def error_page(request: HttpRequest | None, template: str, status: int, **contex
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return error_page(request, "400.html", 400)
+    return error_page(request, "requests_app/web/errors/400.html", 400)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return error_page(request, "403.html", 403)
+    return error_page(request, "requests_app/web/errors/403.html", 403)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: Django's own page carries an inline style our CSP would block."""
     return error_page(
         request,
-        "403.html",
+        "requests_app/web/errors/403.html",
         403,
         title=_("This form has expired"),
         message=_(
@@ -61,13 +61,13 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return error_page(request, "404.html", 404)
+    return error_page(request, "requests_app/web/errors/404.html", 404)
 
 
 def service_unavailable(request: HttpRequest | None) -> HttpResponse:
     response = error_page(
         request,
-        "500.html",
+        "requests_app/web/errors/500.html",
         503,
         title=_("This service is unavailable right now"),
         message=_(
@@ -87,4 +87,4 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """
     if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
         return service_unavailable(request)
-    return error_page(request, "500.html", 500)
+    return error_page(request, "requests_app/web/errors/500.html", 500)

@@ -88,7 +88,7 @@ class RequestSizeLimitMiddleware:
         title = _("The request is too large") if status == 413 else _("Bad request")
         # No `Connection: close` here: WSGI forbids hop-by-hop headers from the application (wsgiref
         # asserts); gunicorn's sync workers close every connection, and the proxy caps bodies first.
-        return error_page(request, "400.html", status, title=title, message=message)
+        return error_page(request, "requests_app/web/errors/400.html", status, title=title, message=message)
 
 
 class DatabaseUnavailableMiddleware:

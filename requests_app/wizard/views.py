@@ -33,7 +33,7 @@ from .plan_page import plan_page
 
 @require_safe
 def home(request: HttpRequest) -> TemplateResponse:
-    return TemplateResponse(request, "requests_app/home.html")
+    return TemplateResponse(request, "requests_app/wizard/home.html")
 
 
 # The wizard: one question a page, answers in the session only.
@@ -84,7 +84,7 @@ def question(request: HttpRequest, question: str) -> HttpResponse:
         back_url = reverse("wizard:home")
     return TemplateResponse(
         request,
-        f"requests_app/wizard/{question}.html",
+        f"requests_app/wizard/questions/{question}.html",
         {"form": form, "question": question, "back_url": back_url, "returning": returning},
     )
 
@@ -152,7 +152,7 @@ def plan(request: HttpRequest) -> HttpResponse:
     page = plan_page(request)
     if page is None:
         return redirect("wizard:start")
-    return TemplateResponse(request, "requests_app/plan.html", {"page": page})
+    return TemplateResponse(request, "requests_app/wizard/plan.html", {"page": page})
 
 
 @require_POST
@@ -172,7 +172,7 @@ def plan_progress(request: HttpRequest) -> HttpResponse:
     if not request.htmx:
         return redirect(reverse("wizard:plan") + "#" + step.anchor)
     page.done, page.total = page.plan.progress(plan_store.plan_done(request))
-    return TemplateResponse(request, "requests_app/plan.html#step-update", {"page": page, "step": step})
+    return TemplateResponse(request, "requests_app/wizard/plan.html#step-update", {"page": page, "step": step})
 
 
 @require_safe
@@ -182,5 +182,5 @@ def plan_pdf(request: HttpRequest) -> HttpResponse:
     page = plan_page(request)
     if page is None:
         return redirect("wizard:start")
-    html = render_to_string("pdf/plan.html", {"page": page, "today": timezone.localdate()})
+    html = render_to_string("requests_app/wizard/plan_pdf.html", {"page": page, "today": timezone.localdate()})
     return download(render_pdf(html), content_type="application/pdf", filename="opt-out-plan.pdf")
