@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.utils.translation import gettext_lazy as _
 
+from ..web.forms import ErrorSummaryMixin
 from .upload import MAX_UPLOAD_BYTES
 
 PASTE_MAX = 2 * 1024 * 1024
@@ -51,7 +52,7 @@ class InMemoryUploadHandler(FileUploadHandler):
         )
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(ErrorSummaryMixin, forms.Form):
     file = forms.FileField(
         label=_("Upload the evidence PDF or its JSON file"),
         help_text=_("The PDF from Opt-Out Guide, or the evidence.json inside it. At most 20 MB."),
@@ -94,9 +95,3 @@ class VerifyForm(forms.Form):
         if upload:
             return upload.read()
         return self.cleaned_data["record"]
-
-    def error_links(self) -> list[tuple[str, str]]:
-        """(element id, message) for the error summary, in the order of the fields on the page."""
-        links = [(self[name].auto_id, message) for name in self.fields for message in self.errors.get(name, [])]
-        links.extend((self["file"].auto_id, message) for message in self.non_field_errors())
-        return links

@@ -16,6 +16,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from ..web.forms import ErrorSummaryMixin
 from ..web.widgets import WIDGET_RENDERER, HiddenInputWithoutId
 from . import uploads
 from .escalation import Authority
@@ -40,7 +41,7 @@ def time_zone_choices() -> list[tuple[str, str]]:
     return [("UTC", "UTC"), *((name, name.replace("_", " ")) for name in names)]
 
 
-class TrackingForm(forms.Form):
+class TrackingForm(ErrorSummaryMixin, forms.Form):
     default_renderer = WIDGET_RENDERER
     token = forms.CharField(widget=HiddenInputWithoutId, max_length=32)
 
@@ -53,19 +54,6 @@ class TrackingForm(forms.Form):
         if not TOKEN_RE.fullmatch(token):
             raise forms.ValidationError(_("This form has expired: reload the page and try again"))
         return token
-
-    def error_links(self) -> list[tuple[str, str]]:
-        """(element id, message) for the error summary, in the order of the fields on the page."""
-        links = []
-        visible = [name for name, field in self.fields.items() if not field.widget.is_hidden]
-        for name, field in self.fields.items():
-            target = name if not field.widget.is_hidden else (visible[0] if visible else name)
-            multiple = isinstance(self.fields[target].widget, forms.RadioSelect)
-            element = self[target].auto_id + ("_0" if multiple else "")
-            links.extend((element, message) for message in self.errors.get(name, []))
-        if visible:
-            links.extend((self[visible[0]].auto_id, message) for message in self.non_field_errors())
-        return links
 
     def add_tracking_error(self, error: TrackingError) -> None:
         field = error.field if error.field in self.fields else None

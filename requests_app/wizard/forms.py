@@ -18,6 +18,7 @@ from django.utils.translation import ngettext_lazy
 from ..guide.planning import MAX_ACCOUNTS
 from ..guide.snapshot import GuideContent, PlatformInfo
 from ..models import RegionKind, Situation
+from ..web.forms import ErrorSummaryMixin
 from ..web.widgets import WIDGET_RENDERER, LongSelect
 from .choices import alphabetical, frozen, guide_choices
 
@@ -41,8 +42,8 @@ def _hashable(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
-class WizardForm(forms.Form):
-    """A question form that can say which input each error links to (the error summary's targets).
+class WizardForm(ErrorSummaryMixin, forms.Form):
+    """A question form: its error summary links each error to its input (`ErrorSummaryMixin`).
 
     The server validates everything: no `required` attributes, so browsers do not show their own
     messages before ours.
@@ -72,19 +73,6 @@ class WizardForm(forms.Form):
             )
             for name, field in self.fields.items()
         )
-
-    def error_links(self) -> list[tuple[str, str]]:
-        """(element id, message) for the error summary, in the order of the fields on the page."""
-        links = []
-        for name, field in self.fields.items():
-            for message in self.errors.get(name, []):
-                multiple = isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
-                element = self[name].auto_id + ("_0" if multiple else "")
-                links.append((element, message))
-        first = next(iter(self.fields), None)
-        if first:
-            links.extend((self[first].auto_id, message) for message in self.non_field_errors())
-        return links
 
     def answers(self) -> dict[str, Any]:
         """The answers this question stores in the session."""
