@@ -39,10 +39,6 @@ def _timestamp(moment: datetime.datetime | None) -> str | None:
     return format_timestamp(moment) if moment else None
 
 
-def _iso(day: datetime.date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
 def facts_for(
     submission: Submission,
     *,
@@ -70,14 +66,9 @@ def facts_for(
         "action_slug": submission.action_slug,
         "kind": submission.kind,
         "person": {"name": name, "account": submission.account},
-        "recipient": submission.recipient,
         "region": submission.region_name,
         "jurisdiction": submission.jurisdiction_slug,
-        "law": submission.law,
-        "legal_basis": submission.legal_basis,
-        "official_url": submission.official_url,
-        "content_version": submission.content_version,
-        "language": submission.language,
+        **submission.guide_facts(),
         "subject": submission.letter_subject,
         "text": submission.letter_body,
         "evidence_key": submission.evidence_key,
@@ -92,12 +83,7 @@ def facts_for(
         "filed_at_local": filed_local.isoformat() if filed_local else None,
         "timezone": submission.filed_timezone or None,
         "recorded_at": _timestamp(filed_event.at) if filed_event else None,
-        "reference": submission.reference,
-        "confirmation_text": submission.confirmation_text,
-        "due_on": _iso(submission.due_on),
-        "extended_due_on": _iso(submission.extended_due_on),
-        "extended": submission.extended,
-        "acknowledge_by": _iso(submission.acknowledge_by),
+        **submission.filing_facts(),
         "escalates": str(submission.escalates_id) if submission.escalates_id else None,
         "escalations": [str(pk) for pk in escalations],
         "status_changes": [

@@ -64,6 +64,13 @@ def _variables_help() -> SafeString:
     )
 
 
+def _letter_preview(obj: LetterTemplate | None) -> SafeString:
+    """A saved letter template rendered with sample data in its language (an unsaved one has none yet)."""
+    if obj is None or not obj.pk:
+        return format_html("<p>{}</p>", "Save to see a preview.")
+    return _letter_preview_html(obj.subject, obj.body, obj.language)
+
+
 def _letter_preview_html(subject: str, body: str, language: str) -> SafeString:
     try:
         letter = render_letter(subject, body, sample_context(language))
@@ -113,33 +120,39 @@ class LetterTemplateForm(forms.ModelForm):
         return cleaned
 
 
+# An action's admin page, in the order editors work through it.
+ACTION_FIELDSETS = [
+    (None, {"fields": ["slug", "kind", "platform", "title_en", "title_de", "order"]}),
+    ("What people read", {"fields": ["summary_en", "summary_de", "caveat_en", "caveat_de"]}),
+    ("Where it applies", {"fields": ["audience", "situations", "jurisdictions", "per_account"]}),
+    (
+        "Filing",
+        {
+            "fields": [
+                "filing_method",
+                "official_url",
+                "email_to",
+                "legal_basis_en",
+                "legal_basis_de",
+                "form_fields",
+                "form_fields_preview",
+            ]
+        },
+    ),
+    ("Letter variables", {"fields": ["letter_variables"], "classes": ["collapse"]}),
+]
+# Shown on that page but not edited: what the action's form fields and letters render to.
+ACTION_SHOWN = ("form_fields_preview", "letter_variables")
+
+
 class ActionForm(forms.ModelForm):
     """Refuses form fields whose values do not render."""
 
     class Meta:
         model = Action
-        # The admin narrows this to its fieldsets; listed so that a new model field is a decision.
+        # Exactly the fields ActionAdmin shows: a new model field is a decision, made in its fieldsets.
         fields = [
-            "slug",
-            "kind",
-            "platform",
-            "title_en",
-            "title_de",
-            "order",
-            "summary_en",
-            "summary_de",
-            "caveat_en",
-            "caveat_de",
-            "audience",
-            "situations",
-            "jurisdictions",
-            "per_account",
-            "filing_method",
-            "official_url",
-            "email_to",
-            "legal_basis_en",
-            "legal_basis_de",
-            "form_fields",
+            name for _title, options in ACTION_FIELDSETS for name in options["fields"] if name not in ACTION_SHOWN
         ]
 
     def clean_form_fields(self) -> list:
@@ -194,9 +207,7 @@ class LetterTemplateInline(admin.StackedInline):
 
     @admin.display(description="Preview with sample data")
     def preview(self, obj: LetterTemplate) -> SafeString:
-        if obj is None or not obj.pk:
-            return format_html("<p>{}</p>", "Save to see a preview.")
-        return _letter_preview_html(obj.subject, obj.body, obj.language)
+        return _letter_preview(obj)
 
 
 class PlatformControllerInline(admin.TabularInline):
@@ -298,28 +309,9 @@ class ActionAdmin(SimpleHistoryAdmin):
     search_fields = ["slug", "title_en", "title_de", "summary_en"]
     ordering = ["order", "slug"]
     filter_horizontal = ["jurisdictions"]
-    readonly_fields = ["form_fields_preview", "letter_variables"]
+    readonly_fields = list(ACTION_SHOWN)
     inlines = [StepInline, LetterTemplateInline]
-    fieldsets = [
-        (None, {"fields": ["slug", "kind", "platform", "title_en", "title_de", "order"]}),
-        ("What people read", {"fields": ["summary_en", "summary_de", "caveat_en", "caveat_de"]}),
-        ("Where it applies", {"fields": ["audience", "situations", "jurisdictions", "per_account"]}),
-        (
-            "Filing",
-            {
-                "fields": [
-                    "filing_method",
-                    "official_url",
-                    "email_to",
-                    "legal_basis_en",
-                    "legal_basis_de",
-                    "form_fields",
-                    "form_fields_preview",
-                ]
-            },
-        ),
-        ("Letter variables", {"fields": ["letter_variables"], "classes": ["collapse"]}),
-    ]
+    fieldsets = ACTION_FIELDSETS
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(step_total=Count("steps"))
@@ -397,9 +389,7 @@ class LetterTemplateAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="Preview with sample data")
     def preview(self, obj: LetterTemplate) -> SafeString:
-        if obj is None or not obj.pk:
-            return format_html("<p>{}</p>", "Save to see a preview.")
-        return _letter_preview_html(obj.subject, obj.body, obj.language)
+        return _letter_preview(obj)
 
     @admin.display(description="Variables")
     def letter_variables(self, obj: LetterTemplate) -> SafeString:

@@ -22,6 +22,10 @@ from ..tracking.deadlines import DUE_SOON_DAYS
 from .guide import Action, ActionKind, Law
 
 
+def _iso(day: datetime.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
 class SubmissionStatus(models.TextChoices):
     DRAFT = "draft", _("Not filed yet")
     FILED = "filed", _("Filed")
@@ -147,6 +151,30 @@ class Submission(models.Model):
     @property
     def current_due_on(self) -> datetime.date | None:
         return self.extended_due_on if self.extended else self.due_on
+
+    def guide_facts(self) -> dict[str, str]:
+        """The guide's facts this submission was made with, under their own names: what its first
+        evidence event, its evidence record and the account export state about them."""
+        return {
+            "law": self.law,
+            "legal_basis": self.legal_basis,
+            "official_url": self.official_url,
+            "recipient": self.recipient,
+            "content_version": self.content_version,
+            "language": self.language,
+        }
+
+    def filing_facts(self) -> dict[str, str | bool | None]:
+        """What recording the filing kept (the reference and confirmation) and the deadlines it set,
+        dates as ISO 8601: as the evidence record and the account export state them."""
+        return {
+            "reference": self.reference,
+            "confirmation_text": self.confirmation_text,
+            "due_on": _iso(self.due_on),
+            "extended_due_on": _iso(self.extended_due_on),
+            "extended": self.extended,
+            "acknowledge_by": _iso(self.acknowledge_by),
+        }
 
     def person_zone(self) -> ZoneInfo:
         """The time zone the person filed in: UTC before they filed, or when the stored name is unknown

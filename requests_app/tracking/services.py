@@ -159,12 +159,7 @@ def _created_facts(submission: Submission) -> dict[str, Any]:
         "platform": submission.platform_name,
         "region": submission.region_slug,
         "jurisdiction": submission.jurisdiction_slug,
-        "law": submission.law,
-        "legal_basis": submission.legal_basis,
-        "official_url": submission.official_url,
-        "recipient": submission.recipient,
-        "content_version": submission.content_version,
-        "language": submission.language,
+        **submission.guide_facts(),
         "escalates": str(submission.escalates_id) if submission.escalates_id else None,
     }
 

@@ -232,14 +232,8 @@ def record_update(request: HttpRequest, submission: Submission) -> HttpResponseB
         submission,
         UpdateForm(request.POST),
         "update_form",
-        save=lambda data: services.record_update(
-            submission=submission,
-            what=data["what"],
-            happened_on=data["happened_on"],
-            note=data["note"],
-            reply_text=data["reply_text"],
-            token=data["token"],
-        ),
+        # The form's fields are the service's arguments: what, happened_on, reply_text, note, token.
+        save=lambda data: services.record_update(submission=submission, **data),
         anchor="timeline",
         success=_("Recorded."),
     )
@@ -253,7 +247,7 @@ def add_attachment(request: HttpRequest, submission: Submission) -> HttpResponse
         submission,
         UploadForm(request.POST, request.FILES),
         "upload_form",
-        save=lambda data: services.add_attachment(submission=submission, image=data["image"], token=data["token"]),
+        save=lambda data: services.add_attachment(submission=submission, **data),  # image, token
         anchor="screenshots",
         success=_("Screenshot added."),
     )
