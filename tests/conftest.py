@@ -81,3 +81,25 @@ def _clear_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def editor_client(client):
+    """The test client signed in as a content editor (staff, two factors, the "Content editors" group)."""
+    from tests.factories.admin import make_editor
+
+    client.force_login(make_editor())
+    return client
+
+
+@pytest.fixture
+def superuser_client(client):
+    """The test client signed in as a superuser with two factors."""
+    from django.contrib.auth.models import User
+
+    from tests.factories.admin import PASSWORD, with_totp
+
+    user = User.objects.create_superuser("root", "root@example.org", PASSWORD)
+    with_totp(user)
+    client.force_login(user)
+    return client

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.core.cache import cache
 
-from tests.test_accounts_factories import PASSWORD, make_user, totp_code
+from tests.factories.accounts import PASSWORD, make_user, totp_code
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from requests_app.accounts.sessions import SessionStore
-from tests.test_accounts_factories import PASSWORD, make_user
+from tests.factories.accounts import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 

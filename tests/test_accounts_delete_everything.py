@@ -10,8 +10,9 @@ from django.apps import apps
 from requests_app.models import Event
 from requests_app.tracking import uploads
 from requests_app.tracking.services import add_attachment, new_token
-from tests.test_accounts_factories import PASSWORD
-from tests.test_tracking_support import file, make_guide, make_person, png_bytes, track
+from tests.factories.accounts import PASSWORD
+from tests.factories.images import png_bytes
+from tests.factories.tracking import file, make_guide, make_person, track
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,9 @@ from requests_app.evidence.keys import trusted_public_keys
 from requests_app.evidence.record import verify_record
 from requests_app.tracking import uploads
 from requests_app.tracking.services import add_attachment, new_token
-from tests.test_accounts_factories import make_user
-from tests.test_tracking_support import file, make_guide, make_person, png_bytes, track
+from tests.factories.accounts import make_user
+from tests.factories.images import png_bytes
+from tests.factories.tracking import file, make_guide, make_person, track
 
 pytestmark = pytest.mark.django_db
 

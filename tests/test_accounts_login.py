@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
-from tests.test_accounts_factories import PASSWORD, make_user
+from tests.factories.accounts import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.test_accounts_factories import PASSWORD
+from tests.factories.accounts import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

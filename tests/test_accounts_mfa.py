@@ -6,7 +6,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.core.cache import cache
 
-from tests.test_accounts_factories import PASSWORD, make_user, totp_code, wrong_totp_code
+from tests.factories.accounts import PASSWORD, make_user, totp_code, wrong_totp_code
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_accounts_factories import make_user
+from tests.factories.accounts import make_user
 
 pytestmark = pytest.mark.django_db
 

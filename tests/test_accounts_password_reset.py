@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.core import mail
 from django.core.cache import cache
 
-from tests.test_accounts_factories import make_user
+from tests.factories.accounts import make_user
 
 pytestmark = pytest.mark.django_db
 

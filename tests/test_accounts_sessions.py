@@ -5,7 +5,7 @@ from allauth.usersessions.models import UserSession
 from django.core.cache import cache
 from django.test import Client
 
-from tests.test_accounts_factories import PASSWORD, make_user
+from tests.factories.accounts import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.core.cache import cache
 
-from tests.test_accounts_factories import PASSWORD, make_user, totp_code
+from tests.factories.accounts import PASSWORD, make_user, totp_code
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from requests_app.accounts.activity import TOUCHED, touch_due
-from tests.test_accounts_factories import PASSWORD, make_user
+from tests.factories.accounts import PASSWORD, make_user
 
 INTERVAL = 60
 

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from requests_app.models import LetterTemplate
-from tests.factories import FORM_FIELDS, OBJECTION_BODY_EN, OBJECTION_SUBJECT_EN, make_action, make_letter
-from tests.test_admin_support import editor_client_fixture, form_data  # noqa: F401 - fixtures
+from tests.factories.admin import form_data
+from tests.factories.guide import FORM_FIELDS, OBJECTION_BODY_EN, OBJECTION_SUBJECT_EN, make_action, make_letter
 
 pytestmark = pytest.mark.django_db
 

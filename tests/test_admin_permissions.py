@@ -7,13 +7,8 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from tests.factories import make_action
-from tests.test_admin_support import (  # noqa: F401 - fixtures
-    CONTENT_MODELS,
-    editor_client_fixture,
-    make_editor,
-    superuser_client_fixture,
-)
+from tests.factories.admin import CONTENT_MODELS, make_editor
+from tests.factories.guide import make_action
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from requests_app.models import Step
-from tests.factories import make_action, make_step
-from tests.test_admin_support import editor_client_fixture, form_data  # noqa: F401 - fixtures
+from tests.factories.admin import form_data
+from tests.factories.guide import make_action, make_step
 
 pytestmark = pytest.mark.django_db
 

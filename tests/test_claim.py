@@ -9,7 +9,7 @@ from django.test import RequestFactory
 
 from requests_app.models import Plan
 from requests_app.wizard import plan_session, plan_store
-from tests.test_accounts_factories import PASSWORD, make_user
+from tests.factories.accounts import PASSWORD, make_user
 
 SESSION_PLAN = {
     "version": 1,

@@ -6,8 +6,7 @@ import pytest
 
 from requests_app.guide.content import content_version, load_content, read_content
 from requests_app.models import Action, Step
-
-from .factories import make_action, make_jurisdiction, make_letter, make_meta_guide, make_platform
+from tests.factories.guide import make_action, make_jurisdiction, make_letter, make_meta_guide, make_platform
 
 pytestmark = pytest.mark.django_db
 

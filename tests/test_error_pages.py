@@ -8,7 +8,7 @@ from unittest import mock
 import pytest
 from django.db import InterfaceError, OperationalError
 
-from tests.test_accounts_factories import make_user
+from tests.factories.accounts import make_user
 
 pytestmark = pytest.mark.django_db
 

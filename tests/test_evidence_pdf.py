@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime
-import http.server
 import json
 import subprocess
-import threading
 
 import pytest
 from django.urls import reverse
@@ -19,19 +17,10 @@ from requests_app.evidence.record import verify_record
 from requests_app.models import Action, Event, LetterTemplate, Plan, Submission
 from requests_app.tracking.services import add_attachment, new_token, record_update
 from requests_app.web import pdf
-from tests.test_accounts_factories import PASSWORD
-from tests.test_verify_support import (
-    SITE_KEY,
-    embedded_files,
-    filed_request,
-    make_guide,
-    make_person,
-    pdf_pages,
-    pdf_text,
-    pdfa_status,
-    screenshot,
-    use_site_key,
-)
+from tests.factories.accounts import PASSWORD
+from tests.factories.evidence import SITE_KEY, filed_request, screenshot, use_site_key
+from tests.factories.pdf import RecordingServer, embedded_files, pdf_pages, pdf_text, pdfa_status
+from tests.factories.tracking import make_guide, make_person
 
 pytestmark = pytest.mark.django_db
 TRUSTED = trusted_keys(SITE_KEY)
@@ -240,36 +229,11 @@ def test_the_pack_needs_an_account(client):
 # --- safe rendering -------------------------------------------------------------------------------
 
 
-class RecordingServer:
-    """An HTTP server on 127.0.0.1 that records every request and redirects to file:///etc/passwd."""
-
-    def __init__(self) -> None:
-        hits = self.hits = []
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
-                hits.append(self.path)
-                self.send_response(302)
-                self.send_header("Location", "file:///etc/passwd")
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture
 def http_server():
-    server = RecordingServer()
-    yield server
-    server.close()
+    # Every request it gets is redirected to a local file: a fetcher that followed would embed it.
+    with RecordingServer(redirect_to="file:///etc/passwd") as server:
+        yield server
 
 
 def hostile(url: str) -> str:

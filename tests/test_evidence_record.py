@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from django.db import connection
 
 from requests_app.evidence import keys
 from requests_app.evidence.chain import keyed_digest
@@ -22,14 +20,8 @@ from requests_app.evidence.keys import (
 )
 from requests_app.evidence.record import verify_record
 from requests_app.models import Event, Submission
-from tests.test_verify_support import (
-    SITE_KEY,
-    filed_request,
-    make_guide,
-    make_person,
-    track,
-    use_site_key,
-)
+from tests.factories.evidence import SITE_KEY, edit_event_in_the_database, filed_request, use_site_key
+from tests.factories.tracking import make_guide, make_person, track
 
 pytestmark = pytest.mark.django_db
 TRUSTED = trusted_keys(SITE_KEY)
@@ -220,26 +212,9 @@ def test_a_new_key_configuration_is_picked_up(settings):
     assert key_id(signing_key()) != key_id(first)
 
 
-def _edit_event_in_the_database(event_id: int, data: dict) -> None:
-    """Change an event row behind the model's back, as someone with database access could."""
-    triggers = importlib.import_module("requests_app.migrations.0004_event_append_only")
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            for statement in triggers.SQLITE_BACKWARD:
-                cursor.execute(statement)
-        else:
-            cursor.execute("ALTER TABLE requests_app_event DISABLE TRIGGER USER")
-        cursor.execute("UPDATE requests_app_event SET data = %s WHERE id = %s", [json.dumps(data), event_id])
-        if connection.vendor == "sqlite":
-            for statement in triggers.SQLITE_FORWARD:
-                cursor.execute(statement)
-        else:
-            cursor.execute("ALTER TABLE requests_app_event ENABLE TRIGGER USER")
-
-
 def test_it_refuses_to_sign_a_chain_edited_in_the_database():
     submission = filed_request()
     filed = Event.objects.get(submission_id=submission.pk, type="filed")
-    _edit_event_in_the_database(filed.pk, {**filed.data, "received_on": "2025-01-01"})
+    edit_event_in_the_database(filed.pk, {**filed.data, "received_on": "2025-01-01"})
     with pytest.raises(ValueError, match="does not match"):
         record_for(submission)

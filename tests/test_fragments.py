@@ -14,8 +14,7 @@ from django.utils.csp import LazyNonce
 from requests_app.models import Step
 from requests_app.templatetags import fragments
 from requests_app.templatetags.fragments import CSRF_PLACEHOLDER, NONCE_PLACEHOLDER, FragmentStore
-
-from .factories import make_answers, make_meta_guide, store_answers
+from tests.factories.guide import make_answers, make_meta_guide, store_answers
 
 TEMPLATES = {
     "two.html": "{% load fragments %}[{% fragment %}{{ first }}{% endfragment %}|{% fragment %}{{ second }}{% endfragment %}]",

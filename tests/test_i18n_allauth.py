@@ -17,8 +17,8 @@ from django.core import mail
 from django.core.cache import cache
 from django.utils import translation
 
-from tests.test_accounts_factories import make_user
-from tests.test_translations import Entry, compiled_mismatches, parse_po
+from tests.factories.accounts import make_user
+from tests.factories.translations import Entry, compiled_mismatches, parse_po
 
 ALLAUTH_PO = Path(allauth.__file__).parent / "locale" / "de" / "LC_MESSAGES" / "django.po"
 OVERRIDES_DIR = Path(settings.BASE_DIR) / "locale_overrides" / "de" / "LC_MESSAGES"

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from requests_app.templatetags.dates import long_date, short_date
-from tests.test_accounts_factories import PASSWORD
-from tests.test_tracking_support import file, make_guide, make_person, track
-from tests.test_verify_support import filed_request, pdf_text, use_site_key
+from tests.factories.accounts import PASSWORD
+from tests.factories.evidence import filed_request, use_site_key
+from tests.factories.pdf import pdf_text
+from tests.factories.tracking import file, make_guide, make_person, track
 
 DAY = datetime.date(2025, 2, 28)
 # A Friday afternoon in Berlin.

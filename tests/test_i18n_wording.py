@@ -11,9 +11,11 @@ from requests_app.evidence.export import export_evidence
 from requests_app.evidence.keys import trusted_public_keys
 from requests_app.evidence.pdf import render_evidence_pdf
 from requests_app.evidence.record import verify_record
-from tests.factories import make_answers, make_meta_guide, store_answers
-from tests.test_accounts_factories import make_user
-from tests.test_verify_support import embedded_files, filed_request, make_guide, signed, use_site_key
+from tests.factories.accounts import make_user
+from tests.factories.evidence import filed_request, signed, use_site_key
+from tests.factories.guide import make_answers, make_meta_guide, store_answers
+from tests.factories.pdf import embedded_files
+from tests.factories.tracking import make_guide
 
 pytestmark = pytest.mark.django_db
 GERMAN = {"accept-language": "de"}

@@ -17,7 +17,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from requests_app.accounts import mfa_secrets, sealing
-from tests.test_accounts_factories import PASSWORD, make_user, totp_code
+from tests.factories.accounts import PASSWORD, make_user, totp_code
 
 OLD_KEY = "old-secret-key-" + "o" * 40
 NEW_KEY = "new-secret-key-" + "n" * 40

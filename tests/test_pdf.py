@@ -3,62 +3,18 @@
 from __future__ import annotations
 
 import base64
-import http.server
-import subprocess
-import threading
 from pathlib import Path
 
 import pytest
 
 from requests_app.web import pdf
-
-
-class RecordingServer:
-    """An HTTP server on 127.0.0.1 that records every request it gets (none should arrive)."""
-
-    def __init__(self) -> None:
-        hits = self.hits = []
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
-                hits.append(self.path)
-                body = b"body { color: red } @font-face { font-family: x; src: url(/font.ttf) }"
-                self.send_response(200)
-                self.send_header("Content-Type", "text/css")
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-
-    def __enter__(self) -> RecordingServer:
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *args: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+from tests.factories.pdf import RecordingServer, pdf_text, pdf_tool
 
 
 @pytest.fixture
 def http_server():
     with RecordingServer() as server:
         yield server
-
-
-def pdf_text(content: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "out.pdf"
-    path.write_bytes(content)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
-
-
-def pdf_tool(tool: str, content: bytes, tmp_path: Path, *args: str) -> str:
-    path = tmp_path / "tool.pdf"
-    path.write_bytes(content)
-    return subprocess.run([tool, *args, str(path)], capture_output=True, text=True, check=True).stdout
 
 
 @pytest.mark.parametrize(

@@ -13,10 +13,10 @@ from PIL import Image
 
 from requests_app.models import Submission
 from requests_app.tracking.services import add_attachment, new_token
-from tests.factories import make_answers, make_meta_guide, store_answers
-from tests.test_accounts_factories import PASSWORD
-from tests.test_tracking_support import make_guide
-from tests.test_verify_support import filed_request, screenshot, use_site_key
+from tests.factories.accounts import PASSWORD
+from tests.factories.evidence import filed_request, screenshot, use_site_key
+from tests.factories.guide import make_answers, make_meta_guide, store_answers
+from tests.factories.tracking import make_guide
 
 pytestmark = [
     pytest.mark.django_db,

@@ -8,8 +8,7 @@ from urllib.parse import unquote
 import pytest
 
 from requests_app.models import LetterTemplate, Step
-
-from .factories import make_action, make_answers, make_letter, make_meta_guide, store_answers
+from tests.factories.guide import make_action, make_answers, make_letter, make_meta_guide, store_answers
 
 pytestmark = pytest.mark.django_db
 

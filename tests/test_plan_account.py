@@ -8,8 +8,8 @@ import pytest
 
 from requests_app.models import Plan, Submission
 from requests_app.wizard import plan_session
-from tests.test_accounts_factories import PASSWORD, make_user
-from tests.test_tracking_support import GERMAN_PLAN, ITEM, make_guide, make_person
+from tests.factories.accounts import PASSWORD, make_user
+from tests.factories.tracking import GERMAN_PLAN, ITEM, make_guide, make_person
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from .factories import make_answers, make_meta_guide, store_answers
-from .test_pdf import RecordingServer, pdf_text
+from tests.factories.guide import make_answers, make_meta_guide, store_answers
+from tests.factories.pdf import RecordingServer, pdf_text
 
 pytestmark = pytest.mark.django_db
 

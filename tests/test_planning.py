@@ -10,8 +10,7 @@ import pytest
 from requests_app.guide.content import load_content
 from requests_app.guide.planning import Answers, UnknownRegion, applies, build_plan
 from requests_app.guide.snapshot import ActionInfo, GuideContent, PlatformInfo, RegionInfo, StepInfo
-
-from .factories import make_meta_guide
+from tests.factories.guide import make_meta_guide
 
 pytestmark = pytest.mark.django_db
 

@@ -25,8 +25,9 @@ from hypothesis import strategies as st
 from requests_app.tracking import uploads
 from requests_app.tracking.services import add_attachment, new_token
 from requests_app.wizard.flow import QUESTIONS
-from tests.factories import store_answers
-from tests.test_tracking_support import GERMAN_PLAN, file, make_guide, make_person, png_bytes, track
+from tests.factories.guide import store_answers
+from tests.factories.images import png_bytes
+from tests.factories.tracking import GERMAN_PLAN, file, make_guide, make_person, track
 
 pytestmark = pytest.mark.django_db
 

@@ -15,39 +15,13 @@ from django_tasks_db.models import DBTaskResult
 
 from requests_app.models import AccountSettings, Reminder, ReminderKind, Submission
 from requests_app.tracking import reminders
-from tests.test_accounts_factories import make_user
+from tests.factories.accounts import make_user
+from tests.factories.tracking import SUBMISSION_LETTER, SUBMISSION_NOW, SUBMISSION_TODAY, make_submission
 
 pytestmark = pytest.mark.django_db
 
 # Noon UTC on a Wednesday: every person's "today" below is 2025-02-21 unless a test says otherwise.
-NOW = datetime.datetime(2025, 2, 21, 12, 0, tzinfo=datetime.UTC)
-TODAY = NOW.date()
-LETTER = "I object under GDPR Art. 21(1) to the processing of my personal data. Account: @anna_secret"
-
-
-def make_submission(*, due_in: int, user=None, **fields) -> Submission:
-    """A filed Instagram objection whose answer is due `due_in` days after TODAY."""
-    fields.setdefault("status", "filed")
-    fields.setdefault("language", "en")
-    fields.setdefault("filed_timezone", "Europe/Berlin")
-    fields.setdefault("letter_body", LETTER)
-    return Submission.objects.create(
-        user=user or make_user(f"person-{Submission.objects.count()}@example.org"),
-        plan_item_key=f"object-ai-instagram#{Submission.objects.count()}",
-        action_slug="object-ai-instagram",
-        action_title="Object to Instagram using your information for AI",
-        platform_name="Instagram",
-        region_slug="germany",
-        region_name="Germany",
-        jurisdiction_slug="gdpr",
-        law="gdpr",
-        recipient="Meta Platforms Ireland Limited",
-        account="@anna_secret",
-        letter_subject="Objection: Instagram account @anna_secret",
-        filed_at=NOW - datetime.timedelta(days=20),
-        due_on=TODAY + datetime.timedelta(days=due_in),
-        **fields,
-    )
+NOW, TODAY, LETTER = SUBMISSION_NOW, SUBMISSION_TODAY, SUBMISSION_LETTER
 
 
 def run(now: datetime.datetime = NOW) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from requests_app.models import Submission
-from tests.test_tracking_support import GERMAN_PLAN, file, make_guide, make_person, track
+from tests.factories.tracking import GERMAN_PLAN, file, make_guide, make_person, track
 
 pytestmark = pytest.mark.django_db
 

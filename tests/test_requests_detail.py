@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 from requests_app.tracking.services import REPLY_ONLY, new_token, record_update
-from tests.test_tracking_support import GERMAN_PLAN, file, make_guide, make_person, track
+from tests.factories.tracking import GERMAN_PLAN, file, make_guide, make_person, track
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from requests_app.evidence.chain import keyed_digest
 from requests_app.models import Attachment, Event, Plan, Submission, SubmissionStatus
 from requests_app.wizard import plan_session
-from tests.test_accounts_factories import PASSWORD
-from tests.test_tracking_support import GERMAN_PLAN, ITEM, make_guide, make_person, png_bytes, png_declaring, track
+from tests.factories.accounts import PASSWORD
+from tests.factories.images import png_bytes, png_declaring
+from tests.factories.tracking import GERMAN_PLAN, ITEM, make_guide, make_person, track
 
 pytestmark = pytest.mark.django_db
 

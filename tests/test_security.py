@@ -15,7 +15,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from requests_app.tracking import uploads
 from requests_app.tracking.services import add_attachment, new_token
-from tests.test_tracking_support import GERMAN_PLAN, file, make_guide, make_person, png_bytes, track
+from tests.factories.images import png_bytes
+from tests.factories.tracking import GERMAN_PLAN, file, make_guide, make_person, track
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from django.contrib.sessions.models import Session
 
 from requests_app.accounts import sealing
 from requests_app.accounts.sessions import PURPOSE, SessionStore
-
-from .factories import make_answers, make_meta_guide, store_answers
+from tests.factories.guide import make_answers, make_meta_guide, store_answers
 
 OLD_KEY = "old-secret-key-" + "o" * 40
 NEW_KEY = "new-secret-key-" + "n" * 40

@@ -3,19 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
-import secrets
-import subprocess
-import sys
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-PRODUCTION = {
-    "DJANGO_SETTINGS_MODULE": "config.settings",
-    "SECRET_KEY": secrets.token_urlsafe(50),
-    "DEBUG": "false",
-    "ALLOWED_HOSTS": "optout.example.org",
-}
+from tests.factories.processes import run_production_python
+
 READ = [
     "SESSION_COOKIE_NAME",
     "SESSION_COOKIE_SECURE",
@@ -36,19 +26,11 @@ READ = [
 
 
 def production_settings(**overrides: str) -> dict:
-    # Only what a production process would have: none of the test run's switches.
-    test_only = ("DATABASE_URL", "HTTPS", "CACHE_URL", "DJANGO_SETTINGS_MODULE", "BEHIND_PROXY", "SITE_URL")
-    env = {key: value for key, value in os.environ.items() if key not in test_only}
-    env.update(PRODUCTION, **overrides)
     code = (
         "import json, django; from django.conf import settings; django.setup(); "
         f"print(json.dumps({{name: getattr(settings, name) for name in {READ!r}}}, default=str))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60, check=False
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    return json.loads(run_production_python(code, **overrides))
 
 
 def test_it_uses_host_prefixed_secure_cookies_in_production():

@@ -13,7 +13,7 @@ from requests_app.tracking.escalation import escalate
 from requests_app.tracking.services import EXTENDED, TrackingError, new_token, record_filing, record_update
 from requests_app.tracking.standing import can_escalate, standing
 from requests_app.tracking.time_zones import usual_time_zone
-from tests.test_tracking_support import GERMAN_PLAN, file, make_guide, make_person, track
+from tests.factories.tracking import GERMAN_PLAN, file, make_guide, make_person, track
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2025, 2, 10, 12, 0, tzinfo=datetime.UTC)

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from requests_app.tracking import uploads
-from tests.test_tracking_support import image_bytes, png_bytes, png_declaring
+from tests.factories.images import image_bytes, png_bytes, png_declaring
 
 
 def clean(data: bytes, name: str) -> uploads.CleanImage:

@@ -15,15 +15,9 @@ from requests_app.evidence.export import export_evidence
 from requests_app.evidence.keys import key_id, private_key_pem, public_key_pem
 from requests_app.evidence.pdf import render_evidence_pdf
 from requests_app.web import pdf
-from tests.test_verify_support import (
-    SITE_KEY,
-    embedded_files,
-    filed_request,
-    make_guide,
-    replace_embedded,
-    signed,
-    use_site_key,
-)
+from tests.factories.evidence import SITE_KEY, filed_request, signed, use_site_key
+from tests.factories.pdf import embedded_files, replace_embedded
+from tests.factories.tracking import make_guide
 
 pytestmark = pytest.mark.django_db
 URL = "/verify/"

@@ -12,9 +12,8 @@ from django.db import transaction
 from requests_app.evidence.chain import sha256_hex
 from requests_app.evidence.events import append_event
 from requests_app.models import Event, EventType, Submission
-from tests.test_evidence_record import _edit_event_in_the_database
-from tests.test_reminders import make_submission
-from tests.test_verify_support import filed_request, make_guide, make_person, track
+from tests.factories.evidence import edit_event_in_the_database, filed_request
+from tests.factories.tracking import make_guide, make_person, make_submission, track
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +40,7 @@ def test_it_catches_an_event_edited_directly_in_the_database():
     submission = filed_request()
     intact = filed_request(make_person("bob@example.org"))
     filed = Event.objects.get(submission_id=submission.pk, type="filed")
-    _edit_event_in_the_database(filed.pk, {**filed.data, "received_on": "2025-01-01"})
+    edit_event_in_the_database(filed.pk, {**filed.data, "received_on": "2025-01-01"})
     out = StringIO()
     with pytest.raises(CommandError, match="2 chains, .* events: 1 broken"):
         call_command("verify_evidence", stdout=out)
@@ -69,7 +68,7 @@ def test_it_checks_one_submission():
     first = filed_request()
     second = filed_request(make_person("bob@example.org"))
     filed = Event.objects.get(submission_id=second.pk, type="filed")
-    _edit_event_in_the_database(filed.pk, {**filed.data, "timezone": "UTC"})
+    edit_event_in_the_database(filed.pk, {**filed.data, "timezone": "UTC"})
     count = Event.objects.filter(submission_id=first.pk).count()
     assert run("--submission", str(first.pk)) == f"1 chain, {count} events: all intact\n"
     with pytest.raises(CommandError, match="1 chain, .* events: 1 broken"):

@@ -74,8 +74,8 @@ def test_a_record_lists_at_most_twenty_problems():
 @pytest.mark.django_db
 def test_pdf_downloads_from_one_address_are_slowed(client):
     from requests_app.wizard import plan_session
-    from tests.factories import make_meta_guide
-    from tests.test_tracking_support import GERMAN_PLAN
+    from tests.factories.guide import make_meta_guide
+    from tests.factories.tracking import GERMAN_PLAN
 
     make_meta_guide()
     session = client.session

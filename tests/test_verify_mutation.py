@@ -9,14 +9,9 @@ from requests_app.evidence.export import export_evidence
 from requests_app.evidence.keys import trusted_keys
 from requests_app.evidence.pdf import render_evidence_pdf
 from requests_app.evidence.upload import UnreadableUpload, verify_upload
-from tests.test_verify_support import (
-    SITE_KEY,
-    embedded_files,
-    filed_request,
-    make_guide,
-    replace_embedded,
-    use_site_key,
-)
+from tests.factories.evidence import SITE_KEY, filed_request, use_site_key
+from tests.factories.pdf import embedded_files, replace_embedded
+from tests.factories.tracking import make_guide
 
 pytestmark = pytest.mark.django_db
 TRUSTED = trusted_keys(SITE_KEY)

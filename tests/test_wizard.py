@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 
 from requests_app.models import Region
 from requests_app.wizard import choices, plan_session
-
-from .factories import make_answers, make_meta_guide, store_answers
+from tests.factories.guide import make_answers, make_meta_guide, store_answers
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.core import mail
 from django.core.cache import cache
 
-from tests.test_accounts_factories import make_user, totp_code
+from tests.factories.accounts import make_user, totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

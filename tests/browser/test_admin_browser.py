@@ -10,9 +10,9 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, Permission, User
 from django.core.cache import cache
 
-from tests.factories import make_action, make_step
-from tests.test_accounts_factories import totp_code
-from tests.test_admin_support import PASSWORD, with_totp
+from tests.factories.accounts import totp_code
+from tests.factories.admin import PASSWORD, with_totp
+from tests.factories.guide import make_action, make_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,7 +9,9 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings as django_settings
 from django.test import Client
 
-from tests.test_verify_support import embedded_files, filed_request, make_guide, replace_embedded, use_site_key
+from tests.factories.evidence import filed_request, use_site_key
+from tests.factories.pdf import embedded_files, replace_embedded
+from tests.factories.tracking import make_guide
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -15,8 +15,9 @@ from requests_app.letters.contract import format_date
 from requests_app.models import Attachment, Plan, Submission
 from requests_app.tracking import deadlines
 from requests_app.wizard import plan_session
-from tests.test_accounts_factories import PASSWORD, make_user
-from tests.test_tracking_support import GERMAN_PLAN, make_guide, png_bytes
+from tests.factories.accounts import PASSWORD, make_user
+from tests.factories.images import png_bytes
+from tests.factories.tracking import GERMAN_PLAN, make_guide
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENSHOTS = os.environ.get("SCREENSHOT_DIR", "")

@@ -1,22 +1,16 @@
-"""Helpers shared by the tracking tests: a person with a claimed plan, tracked and filed requests, images.
-
-Named test_tracking_* to sit with the files it serves; it holds no tests itself.
-"""
+"""Tracked requests: a person with a claimed plan, requests tracked and filed through the services, and a
+filed submission made directly in the database (for reminders and `verify_evidence`)."""
 
 from __future__ import annotations
 
 import datetime
-import io
-import struct
-import zlib
 
 from django.utils import timezone
-from PIL import Image
 
 from requests_app.models import Plan, Submission
 from requests_app.tracking.services import create_submission, new_token, record_filing
-from tests.factories import make_letter, make_meta_guide
-from tests.test_accounts_factories import make_user
+from tests.factories.accounts import make_user
+from tests.factories.guide import make_letter, make_meta_guide
 
 GERMAN_PLAN = {
     "version": 1,
@@ -107,31 +101,33 @@ def file(
     return filed
 
 
-def png_bytes(size: tuple[int, int] = (40, 30), color: tuple[int, int, int] = (200, 30, 30), **save) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, color).save(out, "PNG", **save)
-    return out.getvalue()
+# A filed submission made directly, as reminders and verify_evidence see them. Noon UTC on a
+# Wednesday: every person's "today" is 2025-02-21 unless a test says otherwise.
+SUBMISSION_NOW = datetime.datetime(2025, 2, 21, 12, 0, tzinfo=datetime.UTC)
+SUBMISSION_TODAY = SUBMISSION_NOW.date()
+SUBMISSION_LETTER = "I object under GDPR Art. 21(1) to the processing of my personal data. Account: @anna_secret"
 
 
-def image_bytes(format_name: str, size: tuple[int, int] = (40, 30), **save) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, (10, 120, 200)).save(out, format_name, **save)
-    return out.getvalue()
-
-
-def png_declaring(width: int, height: int) -> bytes:
-    """A tiny PNG whose header claims `width` x `height` pixels: a decompression bomb's calling card."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
-        + chunk(b"IEND", b"")
+def make_submission(*, due_in: int, user=None, **fields) -> Submission:
+    """A filed Instagram objection whose answer is due `due_in` days after SUBMISSION_TODAY."""
+    fields.setdefault("status", "filed")
+    fields.setdefault("language", "en")
+    fields.setdefault("filed_timezone", "Europe/Berlin")
+    fields.setdefault("letter_body", SUBMISSION_LETTER)
+    return Submission.objects.create(
+        user=user or make_user(f"person-{Submission.objects.count()}@example.org"),
+        plan_item_key=f"object-ai-instagram#{Submission.objects.count()}",
+        action_slug="object-ai-instagram",
+        action_title="Object to Instagram using your information for AI",
+        platform_name="Instagram",
+        region_slug="germany",
+        region_name="Germany",
+        jurisdiction_slug="gdpr",
+        law="gdpr",
+        recipient="Meta Platforms Ireland Limited",
+        account="@anna_secret",
+        letter_subject="Objection: Instagram account @anna_secret",
+        filed_at=SUBMISSION_NOW - datetime.timedelta(days=20),
+        due_on=SUBMISSION_TODAY + datetime.timedelta(days=due_in),
+        **fields,
     )
-
-
-__all__ = ["make_guide", "make_meta_guide", "make_person", "track", "file", "png_bytes", "image_bytes", "png_declaring"]

@@ -1,11 +1,7 @@
-"""Fixtures and helpers shared by the admin tests; it holds no tests itself.
-
-Named test_admin_* to sit with the files it serves.
-"""
+"""Staff for the admin tests: content editors and superusers with a second factor, and change forms' data."""
 
 from __future__ import annotations
 
-import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django import forms
 from django.contrib.auth.models import Group, User
@@ -30,21 +26,6 @@ def make_editor(username: str = "editor") -> User:
     user.groups.add(Group.objects.get(name="Content editors"))
     with_totp(user)
     return user
-
-
-# Fixtures under their own names: test modules import the functions, and tests ask for the names.
-@pytest.fixture(name="editor_client")
-def editor_client_fixture(client):
-    client.force_login(make_editor())
-    return client
-
-
-@pytest.fixture(name="superuser_client")
-def superuser_client_fixture(client):
-    user = User.objects.create_superuser("root", "root@example.org", PASSWORD)
-    with_totp(user)
-    client.force_login(user)
-    return client
 
 
 def form_data(response) -> dict:

@@ -1,7 +1,4 @@
-"""Helpers shared by the account tests: a verified user, and TOTP codes computed as an app would.
-
-Named test_accounts_* to sit with the files it serves; it holds no tests itself.
-"""
+"""People: a verified user, and TOTP codes computed as an authenticator app would."""
 
 from __future__ import annotations
 

@@ -1,24 +1,23 @@
-"""Helpers shared by the evidence tests: a signing key, a person with filed requests, PDF tools.
-
-Named test_verify_* to sit with the files it serves; it holds no tests itself.
-"""
+"""Evidence: a fixed signing key, a person with filed requests, records signed by another key, and an
+event changed behind the model's back."""
 
 from __future__ import annotations
 
 import base64
 import datetime
+import importlib
 import io
-import subprocess
-from pathlib import Path
+import json
 
-import pikepdf
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.db import connection
 
 from requests_app.evidence.record import build_record
 from requests_app.models import Submission
 from requests_app.tracking import uploads
 from requests_app.tracking.services import REPLY_ONLY, add_attachment, new_token, record_update
-from tests.test_tracking_support import file, make_guide, make_person, png_bytes, track
+from tests.factories.images import png_bytes
+from tests.factories.tracking import file, make_guide, make_person, track
 
 SEED = bytes(range(32))
 SEED_B64 = base64.b64encode(SEED).decode()
@@ -60,38 +59,6 @@ def filed_request(
     return Submission.objects.get(pk=submission.pk)
 
 
-def embedded_files(content: bytes) -> dict[str, bytes]:
-    with pikepdf.open(io.BytesIO(content)) as document:
-        return {name: spec.get_file().read_bytes() for name, spec in document.attachments.items()}
-
-
-def pdfa_status(content: bytes) -> str:
-    with pikepdf.open(io.BytesIO(content)) as document:
-        return document.open_metadata().pdfa_status
-
-
-def replace_embedded(content: bytes, name: str, data: bytes) -> bytes:
-    """The PDF with its embedded file `name` replaced by `data` (as someone editing it would)."""
-    with pikepdf.open(io.BytesIO(content)) as document:
-        document.attachments[name] = pikepdf.AttachedFileSpec(document, data, filename=name)
-        out = io.BytesIO()
-        document.save(out)
-    return out.getvalue()
-
-
-def pdf_text(content: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "evidence.pdf"
-    path.write_bytes(content)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
-
-
-def pdf_pages(content: bytes, tmp_path: Path) -> int:
-    path = tmp_path / "pages.pdf"
-    path.write_bytes(content)
-    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
-    return int(info.split("Pages:")[1].split()[0])
-
-
 def signed(record: dict) -> dict:
     """`record` signed again by OTHER_KEY: well-formed and intact, but not this site's signature."""
     facts = dict(record["submission"])
@@ -99,3 +66,20 @@ def signed(record: dict) -> dict:
 
 
 __all__ = ["make_guide", "make_person", "track", "file"]
+
+
+def edit_event_in_the_database(event_id: int, data: dict) -> None:
+    """Change an event row behind the model's back, as someone with database access could."""
+    triggers = importlib.import_module("requests_app.migrations.0004_event_append_only")
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for statement in triggers.SQLITE_BACKWARD:
+                cursor.execute(statement)
+        else:
+            cursor.execute("ALTER TABLE requests_app_event DISABLE TRIGGER USER")
+        cursor.execute("UPDATE requests_app_event SET data = %s WHERE id = %s", [json.dumps(data), event_id])
+        if connection.vendor == "sqlite":
+            for statement in triggers.SQLITE_FORWARD:
+                cursor.execute(statement)
+        else:
+            cursor.execute("ALTER TABLE requests_app_event ENABLE TRIGGER USER")
