@@ -323,10 +323,14 @@ REQUEST_BODY_LIMITS = {
 }
 REQUEST_BODY_DEFAULT_LIMIT = DATA_UPLOAD_MAX_MEMORY_SIZE + 64 * 1024
 
-# Evidence signing (requests_app/evidence/keys.py reads EVIDENCE_SIGNING_KEY or EVIDENCE_SIGNING_KEY_FILE
-# from here or the environment). After a key rotation, records signed with an earlier key still
-# verify when its public key stays listed here: one or more PEM blocks, in the variable itself or in
-# a file named by EVIDENCE_RETIRED_PUBLIC_KEYS_FILE.
+# Evidence signing (requests_app/evidence/keys.py): the Ed25519 private key itself (PEM, or a base64
+# 32-byte seed) or, better, the path of a PEM file readable only by the app's user. With neither,
+# a development server (DEBUG) makes one under var/, and production refuses to sign.
+EVIDENCE_SIGNING_KEY = env.str("EVIDENCE_SIGNING_KEY", default="", multiline=True)
+EVIDENCE_SIGNING_KEY_FILE = env.str("EVIDENCE_SIGNING_KEY_FILE", default="")
+# After a key rotation, records signed with an earlier key still verify when its public key stays
+# listed here: one or more PEM blocks, in the variable itself or in a file named by
+# EVIDENCE_RETIRED_PUBLIC_KEYS_FILE.
 _PEM_END = "-----END PUBLIC KEY-----"
 
 

@@ -24,6 +24,7 @@ from requests_app.evidence.canonical import MAX_RECORD_BYTES, CanonicalJSONError
 from requests_app.evidence.chain import EVENT_TYPES, GENESIS, chain, event_hash, make_event, verify_chain
 from requests_app.evidence.keys import key_id, load_signing_key, private_key_pem, public_key_pem, trusted_keys
 from requests_app.evidence.record import build_record, record_bytes, verify_record
+from tests.factories.processes import run_production_python
 
 SUBMISSION = "0b7f3c5e-8d2a-4c1e-9f6b-3a5d7e9c1b2f"
 OTHER_SUBMISSION = "5a1e2f3d-4c5b-4a69-8877-665544332211"
@@ -738,7 +739,6 @@ def no_key_configured(settings, monkeypatch, tmp_path):
         setattr(settings, name, "")
         monkeypatch.delenv(name, raising=False)
     settings.DEBUG = False
-    settings.EVIDENCE_DEV_KEY_AUTOCREATE = False
     settings.BASE_DIR = tmp_path
     return settings
 
@@ -753,27 +753,38 @@ SEED_KEY = Ed25519PrivateKey.from_private_bytes(SEED)
 SEED_PEM = private_key_pem(SEED_KEY)
 
 
+def key_in_a_fresh_process(**environment: str) -> bytes:
+    """The raw public key a production process started with `environment` signs with."""
+    code = (
+        "import django; django.setup(); from requests_app.evidence.keys import load_signing_key; "
+        "from cryptography.hazmat.primitives import serialization as s; "
+        "print(load_signing_key().public_key().public_bytes(s.Encoding.Raw, s.PublicFormat.Raw).hex())"
+    )
+    return bytes.fromhex(run_production_python(code, **environment).strip())
+
+
 @pytest.mark.parametrize("value", [SEED_B64, SEED_PEM, f"  {SEED_B64}\n"])
 @pytest.mark.parametrize("source", ["environment", "setting"])
-def test_it_loads_the_key_from_evidence_signing_key(no_key_configured, monkeypatch, source, value):
+def test_it_loads_the_key_from_evidence_signing_key(no_key_configured, source, value):
     if source == "environment":
-        monkeypatch.setenv("EVIDENCE_SIGNING_KEY", value)
-    else:
-        no_key_configured.EVIDENCE_SIGNING_KEY = value
+        assert key_in_a_fresh_process(EVIDENCE_SIGNING_KEY=value) == raw_public(SEED_KEY)
+        return
+    no_key_configured.EVIDENCE_SIGNING_KEY = value
     assert raw_public(load_signing_key()) == raw_public(SEED_KEY)
 
 
 def test_it_prefers_the_setting_to_the_environment(no_key_configured, monkeypatch):
+    # The environment is read once, into settings, when the process starts: a key put in it later is not used.
     monkeypatch.setenv("EVIDENCE_SIGNING_KEY", private_key_pem(ATTACKER_KEY))
     no_key_configured.EVIDENCE_SIGNING_KEY = SEED_B64
     assert raw_public(load_signing_key()) == raw_public(SEED_KEY)
 
 
-def test_it_prefers_the_key_to_the_key_file(no_key_configured, monkeypatch, tmp_path):
+def test_it_prefers_the_key_to_the_key_file(no_key_configured, tmp_path):
     path = tmp_path / "other.pem"
     path.write_text(private_key_pem(ATTACKER_KEY))
-    monkeypatch.setenv("EVIDENCE_SIGNING_KEY_FILE", str(path))
-    monkeypatch.setenv("EVIDENCE_SIGNING_KEY", SEED_B64)
+    no_key_configured.EVIDENCE_SIGNING_KEY_FILE = str(path)
+    no_key_configured.EVIDENCE_SIGNING_KEY = SEED_B64
     assert raw_public(load_signing_key()) == raw_public(SEED_KEY)
 
 
@@ -793,35 +804,34 @@ ED448_PEM = (
         (ED448_PEM, "not an Ed25519 private key"),
     ],
 )
-def test_it_refuses_a_bad_configured_key(no_key_configured, monkeypatch, value, message):
-    monkeypatch.setenv("EVIDENCE_SIGNING_KEY", value)
+def test_it_refuses_a_bad_configured_key(no_key_configured, value, message):
+    no_key_configured.EVIDENCE_SIGNING_KEY = value
     with pytest.raises(ImproperlyConfigured, match=message) as caught:
         load_signing_key()
     assert value.strip() not in str(caught.value)
 
 
 @pytest.mark.parametrize("source", ["environment", "setting"])
-def test_it_loads_the_key_from_a_file(no_key_configured, monkeypatch, tmp_path, source):
+def test_it_loads_the_key_from_a_file(no_key_configured, tmp_path, source):
     path = tmp_path / "signing.pem"
     path.write_text(SEED_PEM)
     if source == "environment":
-        monkeypatch.setenv("EVIDENCE_SIGNING_KEY_FILE", str(path))
-    else:
-        no_key_configured.EVIDENCE_SIGNING_KEY_FILE = str(path)
+        assert key_in_a_fresh_process(EVIDENCE_SIGNING_KEY_FILE=str(path)) == raw_public(SEED_KEY)
+        return
+    no_key_configured.EVIDENCE_SIGNING_KEY_FILE = str(path)
     assert raw_public(load_signing_key()) == raw_public(SEED_KEY)
 
 
-def test_it_refuses_a_missing_key_file(no_key_configured, monkeypatch, tmp_path):
-    monkeypatch.setenv("EVIDENCE_SIGNING_KEY_FILE", str(tmp_path / "missing.pem"))
+def test_it_refuses_a_missing_key_file(no_key_configured, tmp_path):
+    no_key_configured.EVIDENCE_SIGNING_KEY_FILE = str(tmp_path / "missing.pem")
     no_key_configured.DEBUG = True  # a broken explicit setting is never papered over by a dev key
     with pytest.raises(ImproperlyConfigured, match="cannot read"):
         load_signing_key()
     assert not (tmp_path / "var").exists()
 
 
-@pytest.mark.parametrize("switch", ["DEBUG", "EVIDENCE_DEV_KEY_AUTOCREATE"])
-def test_it_creates_and_reuses_a_development_key(no_key_configured, tmp_path, switch):
-    setattr(no_key_configured, switch, True)
+def test_it_creates_and_reuses_a_development_key(no_key_configured, tmp_path):
+    no_key_configured.DEBUG = True
     first = load_signing_key()
     path = tmp_path / "var" / "evidence_signing_key.pem"
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600

@@ -32,25 +32,21 @@ DEV_KEY_FILENAME = "evidence_signing_key.pem"
 def load_signing_key() -> Ed25519PrivateKey:
     """The site's Ed25519 signing key, from the first source configured.
 
-    1. `EVIDENCE_SIGNING_KEY` (setting, else environment): PEM text, or the raw
-       32-byte seed in base64.
-    2. `EVIDENCE_SIGNING_KEY_FILE` (setting, else environment): path to a PEM file.
-    3. Only when `DEBUG` or `EVIDENCE_DEV_KEY_AUTOCREATE` is true: a key kept in
-       `<BASE_DIR>/var/evidence_signing_key.pem` (mode 0600), created on first use.
+    1. `EVIDENCE_SIGNING_KEY` (a setting read from the environment): PEM text, or
+       the raw 32-byte seed in base64.
+    2. `EVIDENCE_SIGNING_KEY_FILE` (likewise): path to a PEM file.
+    3. Only when `DEBUG` is on: a key kept in `<BASE_DIR>/var/evidence_signing_key.pem`
+       (mode 0600), created on first use.
 
     Otherwise ImproperlyConfigured: production must never sign with a key that
     appeared by accident and would vanish with the machine.
     """
 
-    def configured(name: str) -> str:
-        value = getattr(settings, name, "") or os.environ.get(name, "")
-        return str(value).strip()
-
-    if value := configured("EVIDENCE_SIGNING_KEY"):
+    if value := settings.EVIDENCE_SIGNING_KEY.strip():
         return parse_private_key(value, source="EVIDENCE_SIGNING_KEY")
-    if path := configured("EVIDENCE_SIGNING_KEY_FILE"):
+    if path := settings.EVIDENCE_SIGNING_KEY_FILE.strip():
         return _read_key_file(Path(path), source="EVIDENCE_SIGNING_KEY_FILE")
-    if getattr(settings, "DEBUG", False) or getattr(settings, "EVIDENCE_DEV_KEY_AUTOCREATE", False):
+    if settings.DEBUG:
         return _development_key(Path(settings.BASE_DIR) / "var" / DEV_KEY_FILENAME)
     raise ImproperlyConfigured(
         "No evidence signing key: set EVIDENCE_SIGNING_KEY (PEM, or a base64 32-byte Ed25519 seed) or "
@@ -159,11 +155,10 @@ def _cached_signing_key(_configuration: tuple[Any, ...]) -> Ed25519PrivateKey:
 
 def signing_key() -> Ed25519PrivateKey:
     """The site's signing key, loaded once per process (per configuration, so tests can swap keys)."""
-    names = ("EVIDENCE_SIGNING_KEY", "EVIDENCE_SIGNING_KEY_FILE")
     configuration = (
-        *(str(getattr(settings, name, "") or os.environ.get(name, "")) for name in names),
-        bool(getattr(settings, "DEBUG", False)),
-        bool(getattr(settings, "EVIDENCE_DEV_KEY_AUTOCREATE", False)),
+        settings.EVIDENCE_SIGNING_KEY,
+        settings.EVIDENCE_SIGNING_KEY_FILE,
+        settings.DEBUG,
         str(settings.BASE_DIR),
     )
     return _cached_signing_key(configuration)
@@ -171,5 +166,5 @@ def signing_key() -> Ed25519PrivateKey:
 
 def trusted_public_keys() -> dict[str, Ed25519PublicKey]:
     """The current key, plus retired ones listed (as PEM) in `EVIDENCE_RETIRED_PUBLIC_KEYS`."""
-    retired = [load_public_key_pem(pem) for pem in getattr(settings, "EVIDENCE_RETIRED_PUBLIC_KEYS", [])]
+    retired = [load_public_key_pem(pem) for pem in settings.EVIDENCE_RETIRED_PUBLIC_KEYS]
     return trusted_keys(signing_key(), *retired)
