@@ -44,9 +44,7 @@ def filed_request(
     submission = track(user, item) if item else track(user)
     submission = file(submission, when=FILED_LOCAL, reference=reference)
     for number in range(screenshots):
-        add_attachment(
-            submission=submission, image=screenshot((30 * number % 255, 90, 160)), token=new_token()
-        )
+        add_attachment(submission=submission, image=screenshot((30 * number % 255, 90, 160)), token=new_token())
     for number in range(replies):
         record_update(
             submission=submission,

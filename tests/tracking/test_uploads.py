@@ -1,4 +1,4 @@
-"""uploads.py: only real PNG, JPEG and WebP images within the limits are kept, re-encoded without metadata."""
+"""tracking/uploads.py: only real PNG, JPEG and WebP images within the limits are kept, re-encoded without metadata."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""tracking.py: creating, filing, updating and escalating requests, and the evidence chain they leave."""
+"""tracking/services.py and escalation.py: tracking, filing, updating, escalating, and the chain they leave."""
 
 from __future__ import annotations
 
@@ -146,9 +146,7 @@ def test_events_form_a_chain_of_facts_and_hashes_without_personal_text(guide):
     # Nor their plain hashes, which a guess could be matched against once the submission is gone.
     for personal in ("REF-123", "Kein Grund", "We decline your objection, Anna.", submission.letter_body):
         assert sha256_hex(personal) not in text
-    assert events[4]["data"]["reply_hmac"] == keyed_digest(
-        submission.evidence_key, "We decline your objection, Anna."
-    )
+    assert events[4]["data"]["reply_hmac"] == keyed_digest(submission.evidence_key, "We decline your objection, Anna.")
 
 
 def test_an_extension_moves_the_due_date(guide):

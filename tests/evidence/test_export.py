@@ -1,4 +1,4 @@
-"""evidence_record.py: a submission's facts and chain from the database, signed; exports append their own event."""
+"""evidence/export.py: a submission's facts and chain from the database, signed; exports append their own event."""
 
 from __future__ import annotations
 

@@ -1,148 +1,15 @@
-"""Sandboxed letter rendering: the letter contract, editor-friendly errors, and refused attacks."""
+"""The sandbox: errors an editor can act on, refused escapes, and capped work."""
 
 from __future__ import annotations
 
-import datetime
 import time
 
 import pytest
-from django.utils.safestring import mark_safe
 
-from requests_app.letters.contract import LETTER_VARIABLES, build_context, sample_context
-from requests_app.letters.render import render_form_fields, render_letter
+from requests_app.letters.contract import sample_context
+from requests_app.letters.render import render_letter
 from requests_app.letters.sandbox import MAX_SECONDS, MAX_TEMPLATE_CHARS, LetterError
-from requests_app.letters.validate import validate_form_fields, validate_template
-
-TODAY = datetime.date(2026, 11, 28)
-
-
-def context(**person) -> dict:
-    return build_context(
-        person={"name": "Alex Example", "email": "alex@example.org", **person},
-        platform={"name": "Instagram"},
-        controller={"name": "Meta Platforms Ireland Limited", "address": "Merrion Road, Dublin 4"},
-        law={"name": "GDPR", "legal_basis": "GDPR Art. 21(1)"},
-        language="en",
-        today=TODAY,
-    )
-
-
-def body_error(body: str, ctx: dict | None = None) -> LetterError:
-    with pytest.raises(LetterError) as caught:
-        render_letter("Subject", body, ctx or sample_context("en"))
-    return caught.value
-
-
-# --- The contract ----------------------------------------------------------
-
-
-def test_it_renders_a_letter_from_the_context():
-    letter = render_letter(
-        "Objection: {{ platform.name }}",
-        "Dear {{ controller.name }},\n\nI object under {{ law.legal_basis }}.\n{{ person.name }}\n",
-        context(),
-    )
-
-    assert letter.subject == "Objection: Instagram"
-    assert letter.body == "Dear Meta Platforms Ireland Limited,\n\nI object under GDPR Art. 21(1).\nAlex Example\n"
-
-
-def test_it_keeps_the_trailing_newline_and_does_not_escape():
-    letter = render_letter("S", "{{ person.name }} <me@example.org> & co\n", context(name="A & B"))
-
-    assert letter.body == "A & B <me@example.org> & co\n"
-
-
-def test_it_makes_the_subject_one_line():
-    letter = render_letter("  Objection\n{{ platform.name }}  \n", "b", context())
-
-    assert letter.subject == "Objection Instagram"
-
-
-def test_it_fills_every_contract_key_with_empty_strings():
-    ctx = build_context(person={}, language="en", today=TODAY)
-
-    for group, keys in LETTER_VARIABLES.items():
-        if group == "today":
-            continue
-        assert ctx[group] == dict.fromkeys(keys, "")
-    assert ctx["today"] == "28 November 2026"
-
-
-def test_it_formats_today_for_the_language():
-    assert build_context(person={}, language="en", today=TODAY)["today"] == "28 November 2026"
-    assert build_context(person={}, language="de", today=datetime.date(2026, 3, 1))["today"] == "1. März 2026"
-
-
-def test_it_formats_dates_inside_groups():
-    ctx = build_context(person={}, original={"filed_on": datetime.date(2026, 5, 2)}, language="de", today=TODAY)
-
-    assert ctx["original"]["filed_on"] == "2. Mai 2026"
-
-
-def test_it_refuses_keys_outside_the_contract():
-    with pytest.raises(ValueError, match=r"person\.phone"):
-        build_context(person={"phone": "123"}, language="en", today=TODAY)
-
-
-def test_it_refuses_a_law_name_outside_the_contract():
-    with pytest.raises(ValueError, match="law.name"):
-        build_context(person={}, law={"name": "DSGVO"}, language="en", today=TODAY)
-
-
-def test_it_converts_context_values_to_plain_strings():
-    ctx = build_context(person={"name": mark_safe("<b>Alex</b>"), "email": None}, language="en", today=TODAY)  # noqa: S308
-
-    assert type(ctx["person"]["name"]) is str
-    assert ctx["person"]["email"] == ""
-
-
-def test_it_converts_a_hand_built_context_too():
-    class Person:
-        def __str__(self) -> str:
-            return "a person object"
-
-    letter = render_letter("s", "{{ person.name }}", {**context(), "person": {"name": Person()}})
-
-    assert letter.body == "a person object"
-
-
-@pytest.mark.parametrize("language", ["en", "de"])
-def test_the_sample_context_fills_every_key(language):
-    ctx = sample_context(language)
-
-    for group, keys in LETTER_VARIABLES.items():
-        if group == "today":
-            assert ctx["today"]
-        else:
-            assert set(ctx[group]) == set(keys)
-            assert all(ctx[group].values())
-
-
-def test_the_sample_context_names_the_country_in_its_language():
-    assert sample_context("en")["person"]["country"] == "Germany"
-    assert sample_context("de")["person"]["country"] == "Deutschland"
-
-
-def test_it_allows_loops_conditions_and_text_filters():
-    body = (
-        "{% if person.explanation %}Why: {{ person.explanation|trim }}{% else %}No reason given.{% endif %}\n"
-        "{% for word in person.name.split() %}{{ loop.index }}={{ word|upper }}{% if not loop.last %}, "
-        "{% endif %}{% endfor %}\n"
-        "{{ ['a', 'b']|join('+') }} {{ person.email|replace('@', ' at ') }} {{ law.name|lower }}"
-    )
-
-    assert render_letter("s", body, context(explanation=" Mine ")).body == (
-        "Why: Mine\n1=ALEX, 2=EXAMPLE\na+b alex at example.org gdpr"
-    )
-    assert render_letter("s", body, context()).body.startswith("No reason given.")
-
-
-def test_it_allows_defaults_for_missing_keys():
-    assert render_letter("s", "{{ person.nickname|default('friend') }}", context()).body == "friend"
-
-
-# --- Errors an editor can act on -------------------------------------------
+from tests.factories.letters import body_error, context
 
 
 def test_it_names_an_unknown_variable_and_its_line():
@@ -182,8 +49,6 @@ def test_it_renders_a_letter_without_errors_when_every_variable_exists():
 
     assert letter.subject.startswith("Widerspruch")
 
-
-# --- Sandbox escapes -------------------------------------------------------
 
 ESCAPES = {
     "{{ person.__class__.__mro__ }}": "access to '__class__'",
@@ -269,8 +134,6 @@ def test_it_still_allows_safe_text_methods():
         "ALEX EXAMPLE alex@example.org"
     )
 
-
-# --- Resource exhaustion ---------------------------------------------------
 
 BOMBS = {
     "{{ 9**9**9 }}": "Line 1: not allowed in letters: the power operator '**' with numbers this large",
@@ -365,87 +228,3 @@ def test_it_accepts_a_long_but_reasonable_letter():
 
 def test_it_allows_small_powers():
     assert render_letter("s", "{{ 2 ** 10 }}", context()).body == "1024"
-
-
-# --- Form fields -----------------------------------------------------------
-
-
-def test_it_renders_form_fields_in_the_language():
-    fields = [
-        {"label_en": "Country", "label_de": "Land", "value": "{{ person.country }}"},
-        {"label_en": "Email", "value": " {{ person.email }}\n"},
-    ]
-
-    assert render_form_fields(fields, sample_context("de"), "de") == [
-        ("Land", "Deutschland"),
-        ("Email", "alex@example.org"),
-    ]
-
-
-def test_it_names_the_form_field_that_fails():
-    fields = [{"label_en": "Country", "value": "{{ person.country }}"}, {"label_en": "Why", "value": "{{ why }}"}]
-
-    with pytest.raises(LetterError) as caught:
-        render_form_fields(fields, sample_context(), "en")
-
-    assert str(caught.value) == "Form field 2 (Why): Line 1: unknown variable 'why'"
-    assert caught.value.field == "form_fields"
-
-
-def test_it_validates_form_fields():
-    validate_form_fields([{"label_en": "Email", "label_de": "E-Mail", "value": "{{ person.email }}"}])
-
-
-@pytest.mark.parametrize(
-    ("fields", "message"),
-    [
-        ({"label_en": "x"}, "must be a list"),
-        (["x"], "Form field 1: must be an object"),
-        ([{"label_en": "A", "value": "", "label_fr": "B"}], "Form field 1: unknown key 'label_fr'"),
-        ([{"value": "{{ person.email }}"}], "Form field 1: label_en is required"),
-        ([{"label_en": "A", "value": 3}], "Form field 1: labels and value must be text"),
-        ([{"label_en": "A", "value": "{{ person.mail }}"}], "Form field 1 (A): Line 1: unknown variable 'person.mail'"),
-    ],
-)
-def test_it_refuses_malformed_form_fields(fields, message):
-    with pytest.raises(LetterError) as caught:
-        validate_form_fields(fields)
-
-    assert str(caught.value).startswith(message)
-
-
-# --- validate_template -----------------------------------------------------
-
-
-def test_it_validates_a_good_template():
-    validate_template("Objection ({{ platform.name }})", "Dear {{ controller.name }},\n{{ person.name }}\n")
-
-
-def test_it_validates_with_an_empty_explanation_too():
-    # Fine with the sample explanation, but fails when a person gives none.
-    body = "{% if not person.explanation %}{{ person.reason }}{% endif %}"
-    render_letter("s", body, sample_context("en"))
-
-    with pytest.raises(LetterError, match=r"person\.reason"):
-        validate_template("s", body)
-
-
-def test_it_validates_every_language():
-    # Only the German sample takes this branch.
-    body = "{% if person.country == 'Deutschland' %}{{ person.land }}{% endif %}"
-    render_letter("s", body, sample_context("en"))
-
-    with pytest.raises(LetterError, match=r"person\.land"):
-        validate_template("s", body)
-
-
-def test_it_caches_compiled_templates_without_sharing_state():
-    body = "{{ person.name }}"
-
-    assert render_letter("s", body, context(name="One")).body == "One"
-    assert render_letter("s", body, context(name="Two")).body == "Two"
-
-
-def test_a_filter_that_asserts_its_arguments_gives_a_message_not_a_crash():
-    error = body_error('{{ "a"|truncate(1, end="xyz") }}')
-    assert str(error).startswith("Line 1: cannot compute this")

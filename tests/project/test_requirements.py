@@ -12,7 +12,7 @@ import sys
 from importlib.metadata import packages_distributions
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 RUNTIME_CODE = [*BASE_DIR.glob("requests_app/**/*.py"), *BASE_DIR.glob("config/*.py")]
 LOCAL = {"requests_app", "config"}
 

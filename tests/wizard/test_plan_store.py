@@ -1,4 +1,4 @@
-"""claim.py: a visitor's plan moves into their account on sign-up and sign-in, merged with what is there."""
+"""wizard/plan_store.py: a visitor's plan moves into their account on sign-up and sign-in, merged with what is there."""
 
 from __future__ import annotations
 

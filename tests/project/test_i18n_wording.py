@@ -79,9 +79,7 @@ def test_a_pack_names_each_record_in_one_heading(client, settings, language, hea
     use_site_key(settings)
     make_guide()
     user = filed_request().user
-    pdf = render_evidence_pdf(
-        export_evidence(user), verify_url="http://testserver/verify/", key_url="k", pack=True
-    )
+    pdf = render_evidence_pdf(export_evidence(user), verify_url="http://testserver/verify/", key_url="k", pack=True)
     pack = json.loads(embedded_files(pdf)["evidence-pack.json"])
     pack["records"][0]["submission"]["reference"] = "REF-999"
     pack["records"].append(pack["records"][0])

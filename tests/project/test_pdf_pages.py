@@ -69,9 +69,7 @@ def test_the_evidence_pdf_is_a4_with_nothing_clipped_and_long_content_on_more_pa
     lines.append("An unbroken line: " + "x" * 400)
     Submission.objects.filter(pk=submission.pk).update(letter_body="\n".join(lines))
     for number in range(6):
-        add_attachment(
-            submission=submission, image=screenshot((number * 30, 80, 140), (900, 1400)), token=new_token()
-        )
+        add_attachment(submission=submission, image=screenshot((number * 30, 80, 140), (900, 1400)), token=new_token())
     assert client.login(username=submission.user.username, password=PASSWORD)
     images = pages(client.get(f"/requests/{submission.pk}/evidence.pdf").content, tmp_path)
     assert len(images) >= 6

@@ -1,4 +1,4 @@
-"""pdf.py: WeasyPrint renders with a fetcher that allows only data: URLs and our own static files."""
+"""web/pdf.py: WeasyPrint renders with a fetcher that allows only data: URLs and our own static files."""
 
 from __future__ import annotations
 

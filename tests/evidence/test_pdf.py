@@ -169,9 +169,7 @@ def test_long_letters_and_many_screenshots_flow_onto_further_pages(client, tmp_p
     lines = [f"Paragraph {number}: " + "the processing of my photos for AI harms me. " * 3 for number in range(150)]
     Submission.objects.filter(pk=submission.pk).update(letter_body="\n".join(lines))
     for number in range(10):
-        add_attachment(
-            submission=submission, image=screenshot((number * 20, 80, 140), (900, 1400)), token=new_token()
-        )
+        add_attachment(submission=submission, image=screenshot((number * 20, 80, 140), (900, 1400)), token=new_token())
     content = content_of(download(signed_in(client, submission.user), submission))
     text = " ".join(pdf_text(content, tmp_path).split())
     assert pdf_pages(content, tmp_path) >= 15

@@ -30,7 +30,7 @@ import pytest
 
 from tests.factories.images import png_bytes
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 

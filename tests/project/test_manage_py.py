@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 
 def run(env: dict[str, str]) -> subprocess.CompletedProcess:
