@@ -75,6 +75,16 @@ def _let_flush_clear_events(request):
 
 
 @pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in German leaves German active in the test's thread (LocaleMiddleware activates a
+    language and nothing deactivates it): put the default back, so no test depends on what ran before."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters live in the cache, and every test client comes from 127.0.0.1:
     start each test with none, so one test's failed logins never throttle another's."""

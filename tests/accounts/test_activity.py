@@ -36,6 +36,7 @@ def test_touch_due(touched, now, due):
     assert touch_due(touched, now, INTERVAL) is due
 
 
+@pytest.mark.slow  # hypothesis
 @given(st.integers(min_value=0, max_value=2**40), st.floats(min_value=0, max_value=2**41), st.integers(1, 10**6))
 def test_touch_due_is_never_longer_than_the_interval(touched, now, interval):
     # Untouched for a whole interval or more (or with the clock behind the touch): always due.

@@ -12,7 +12,7 @@ from django.core.cache import cache
 
 from tests.factories.accounts import make_user, totp_code
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 EMAIL = "browser.person@example.org"
 PASSWORD = "a long and unusual passphrase 7"

@@ -14,7 +14,7 @@ from tests.factories.accounts import totp_code
 from tests.factories.admin import PASSWORD, with_totp
 from tests.factories.guide import make_action, make_step
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 group_migration = importlib.import_module("requests_app.migrations.0002_content_editors_group")
 

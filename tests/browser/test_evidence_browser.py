@@ -13,7 +13,7 @@ from tests.factories.evidence import filed_request, use_site_key
 from tests.factories.pdf import embedded_files, replace_embedded
 from tests.factories.tracking import make_guide
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def assert_accessible(page) -> None:

@@ -19,7 +19,7 @@ from tests.factories.accounts import PASSWORD, make_user
 from tests.factories.images import png_bytes
 from tests.factories.tracking import GERMAN_PLAN, make_guide
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 SCREENSHOTS = os.environ.get("SCREENSHOT_DIR", "")
 
 

@@ -82,6 +82,7 @@ def test_it_refuses_very_deep_nesting():
         canonical_json(deep)
 
 
+@pytest.mark.slow  # hypothesis
 @given(JSON_VALUES)
 @settings(max_examples=500)
 def test_it_round_trips_json_values(value):
@@ -90,6 +91,7 @@ def test_it_round_trips_json_values(value):
     assert canonical_json(json.loads(encoded)) == encoded
 
 
+@pytest.mark.slow  # hypothesis
 @given(st.dictionaries(st.text(max_size=8), JSON_VALUES, max_size=8))
 @settings(max_examples=300)
 def test_it_does_not_depend_on_insertion_order(value):

@@ -164,6 +164,7 @@ def test_a_request_without_screenshots_has_no_images(client, tmp_path):
     assert _images(content, tmp_path) == []
 
 
+@pytest.mark.slow  # renders a long PDF
 def test_long_letters_and_many_screenshots_flow_onto_further_pages(client, tmp_path):
     submission = filed_request(screenshots=0)
     lines = [f"Paragraph {number}: " + "the processing of my photos for AI harms me. " * 3 for number in range(150)]

@@ -181,6 +181,7 @@ def semantic(document: bytes) -> str:
     return json.dumps(json.loads(document), sort_keys=True)
 
 
+@pytest.mark.slow  # mutation
 def test_it_detects_one_character_changed_anywhere():
     original = record_bytes(make_record())
     baseline = semantic(original)
@@ -399,6 +400,7 @@ def test_it_reports_a_wrong_format_and_stray_fields():
     assert "record: unexpected field 'comment'" in verdict.problems
 
 
+@pytest.mark.slow  # hypothesis
 @given(JSON_VALUES)
 @settings(max_examples=300)
 def test_it_never_raises_on_arbitrary_json(value):
@@ -406,12 +408,14 @@ def test_it_never_raises_on_arbitrary_json(value):
     assert not verdict.ok
 
 
+@pytest.mark.slow  # hypothesis
 @given(st.binary(max_size=200))
 @settings(max_examples=300)
 def test_it_never_raises_on_arbitrary_bytes(data):
     assert not verify_record(data, TRUSTED).ok
 
 
+@pytest.mark.slow  # hypothesis
 @given(st.data())
 @settings(max_examples=200)
 def test_it_never_raises_on_a_record_with_a_part_replaced(data):

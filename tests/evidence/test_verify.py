@@ -147,6 +147,7 @@ def test_a_truncated_pdf_cannot_be_read(client, evidence_pdf):
     assert "cannot be read as a PDF" in response.context["unreadable"]
 
 
+@pytest.mark.slow  # mutation
 def test_a_pdf_with_damaged_bytes_is_never_accepted(client, evidence_pdf):
     for start in range(200, len(evidence_pdf) - 200, len(evidence_pdf) // 25):
         damaged = (

@@ -38,6 +38,7 @@ def _bomb_built_elsewhere(size: int) -> bytes:
     return result.stdout
 
 
+@pytest.mark.slow  # builds and parses a PDF bomb
 def test_a_pdf_that_unpacks_to_gigabytes_is_refused_by_a_limited_child(monkeypatch):
     bomb = _bomb_built_elsewhere(300_000_000)
     assert len(bomb) < 1_000_000

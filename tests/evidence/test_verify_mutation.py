@@ -13,7 +13,7 @@ from tests.factories.evidence import SITE_KEY, filed_request, use_site_key
 from tests.factories.pdf import embedded_files, replace_embedded
 from tests.factories.tracking import make_guide
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # mutation: every character of a record changed
 TRUSTED = trusted_keys(SITE_KEY)
 
 

@@ -19,7 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from requests_app.wizard import plan_session
 from tests.factories.tracking import GERMAN_PLAN, file, make_guide, make_person, track
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # the Nu Html Checker runs in Java
 
 JAVA = shutil.which("java")
 # Skipped with a reason on a machine without Java; in CI (which installs it) a missing Java fails.

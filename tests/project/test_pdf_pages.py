@@ -20,6 +20,7 @@ from tests.factories.tracking import make_guide
 
 pytestmark = [
     pytest.mark.django_db,
+    pytest.mark.slow,  # renders PDFs to PNG pages
     # Skipped with a reason where poppler is missing; in CI (which installs it) a missing pdftoppm fails.
     pytest.mark.skipif(
         shutil.which("pdftoppm") is None and os.environ.get("CI") != "true",

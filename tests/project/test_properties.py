@@ -29,7 +29,7 @@ from tests.factories.guide import store_answers
 from tests.factories.images import png_bytes
 from tests.factories.tracking import GERMAN_PLAN, file, make_guide, make_person, track
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # hypothesis
 
 EXAMPLES = settings(
     max_examples=40,
@@ -261,6 +261,7 @@ segment = st.text(
 )
 
 
+@pytest.mark.slow  # hypothesis
 @EXAMPLES
 @given(params=query)
 def test_no_page_answers_5xx_to_any_query_string(client, person, params):
@@ -270,6 +271,7 @@ def test_no_page_answers_5xx_to_any_query_string(client, person, params):
         assert response.status_code < 500, (path, params)
 
 
+@pytest.mark.slow  # hypothesis
 @EXAMPLES
 @given(parts=st.lists(segment, min_size=1, max_size=4))
 def test_no_path_answers_5xx(client, person, parts):

@@ -34,10 +34,13 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 
-pytestmark = pytest.mark.skipif(
-    not DATABASE_URL.startswith(("postgres://", "postgresql://")),
-    reason="needs PostgreSQL (DATABASE_URL=postgres://...): the PostgreSQL pass of CI runs these",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not DATABASE_URL.startswith(("postgres://", "postgresql://")),
+        reason="needs PostgreSQL (DATABASE_URL=postgres://...): the PostgreSQL pass of CI runs these",
+    ),
+    pytest.mark.slow,  # starts gunicorn servers
+]
 
 PASSWORD = "correct horse battery staple"
 EMAIL = "scale@example.org"

@@ -99,6 +99,7 @@ def test_it_refuses_months_outside_the_calendar(received, months):
         add_months(D(received), months)
 
 
+@pytest.mark.slow  # hypothesis
 @given(st.dates(min_value=D("0101-01-01"), max_value=D("9898-12-31")), st.integers(-1200, 1200))
 @settings(max_examples=1000)
 def test_it_keeps_the_day_number_or_takes_the_month_end(d, months):
@@ -383,6 +384,7 @@ def rules(draw):
 RECEIVED = st.dates(min_value=D("1990-01-01"), max_value=D("2090-12-31"))
 
 
+@pytest.mark.slow  # hypothesis
 @given(RECEIVED, rules())
 @settings(max_examples=600, deadline=None)
 def test_it_always_falls_due_after_receipt(received, rule):
@@ -395,6 +397,7 @@ def test_it_always_falls_due_after_receipt(received, rule):
         assert extended is None
 
 
+@pytest.mark.slow  # hypothesis
 @given(RECEIVED, rules())
 @settings(max_examples=600, deadline=None)
 def test_it_moves_only_to_the_next_working_day(received, rule):
@@ -412,6 +415,7 @@ def test_it_moves_only_to_the_next_working_day(received, rule):
         assert due == plain
 
 
+@pytest.mark.slow  # hypothesis
 @given(RECEIVED, rules())
 @settings(max_examples=300, deadline=None)
 def test_it_acknowledges_on_the_nth_working_day(received, rule):

@@ -423,6 +423,7 @@ FIELDS = [
 ]
 
 
+@pytest.mark.slow  # hypothesis
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     url=st.sampled_from(QUESTION_URLS),
