@@ -323,7 +323,7 @@ REQUEST_BODY_LIMITS = {
 }
 REQUEST_BODY_DEFAULT_LIMIT = DATA_UPLOAD_MAX_MEMORY_SIZE + 64 * 1024
 
-# Evidence signing (requests_app/evidence/keys.py): the Ed25519 private key itself (PEM, or a base64
+# Evidence signing (requests_app/evidence/signing_key.py): the Ed25519 private key itself (PEM, or a base64
 # 32-byte seed) or, better, the path of a PEM file readable only by the app's user. With neither,
 # a development server (DEBUG) makes one under var/, and production refuses to sign.
 EVIDENCE_SIGNING_KEY = env.str("EVIDENCE_SIGNING_KEY", default="", multiline=True)

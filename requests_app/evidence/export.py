@@ -29,8 +29,8 @@ from ..models import Attachment, Event, EventType, StatusChange, Submission
 from .canonical import canonical_json
 from .chain import format_timestamp
 from .events import event_dict, next_event
-from .keys import signing_key
 from .record import build_record, record_bytes
+from .signing_key import signing_key
 
 PACK_FORMAT = "opt-out-guide/evidence-pack/v1"
 

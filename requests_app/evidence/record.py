@@ -3,7 +3,7 @@
 The evidence record (embedded in the evidence PDF as `evidence.json`, checked by `/verify/` and
 `manage.py verify_evidence`) carries the submission's facts, the chained events and an Ed25519
 signature over the chain head and the SHA-256 of the facts, so a change to any character of the
-record is detected. Pure: keys are passed in (see `keys.py` for the site's).
+record is detected. Pure: keys are passed in (the site's own are `signing_key.py`'s).
 """
 
 from __future__ import annotations

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from . import pdf_reader
 from .canonical import MAX_RECORD_BYTES, parse_json
 from .export import PACK_FORMAT
-from .keys import trusted_public_keys
 from .record import RecordVerdict, verify_record
+from .signing_key import trusted_public_keys
 
 RECORD_FILENAME = pdf_reader.RECORD_FILENAME
 PACK_FILENAME = pdf_reader.PACK_FILENAME

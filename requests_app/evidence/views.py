@@ -25,8 +25,9 @@ from ..web.downloads import download
 from ..web.throttle import RENDER_PDF, VERIFY_EVIDENCE, throttle
 from .export import export_evidence
 from .forms import InMemoryUploadHandler, VerifyForm
-from .keys import key_id, public_key_pem, signing_key
+from .keys import key_id, public_key_pem
 from .pdf import render_evidence_pdf, verify_links
+from .signing_key import signing_key
 from .upload import MAX_UPLOAD_BYTES, UnreadableUpload, verify_upload
 
 

@@ -13,8 +13,8 @@ from allauth.mfa.models import Authenticator
 from django.test import Client
 
 from requests_app.accounts.mfa_secrets import seal
-from requests_app.evidence.keys import trusted_public_keys
 from requests_app.evidence.record import verify_record
+from requests_app.evidence.signing_key import trusted_public_keys
 from requests_app.tracking import uploads
 from requests_app.tracking.services import add_attachment, new_token
 from tests.factories.accounts import make_user

@@ -7,18 +7,12 @@ import json
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from requests_app.evidence import keys
+from requests_app.evidence import signing_key as signing_key_module
 from requests_app.evidence.chain import keyed_digest
 from requests_app.evidence.export import export_evidence, pack_bytes, record_for
-from requests_app.evidence.keys import (
-    _cached_signing_key,
-    key_id,
-    load_signing_key,
-    private_key_pem,
-    signing_key,
-    trusted_keys,
-)
+from requests_app.evidence.keys import key_id, private_key_pem, trusted_keys
 from requests_app.evidence.record import verify_record
+from requests_app.evidence.signing_key import _cached_signing_key, load_signing_key, signing_key
 from requests_app.models import Event, Submission
 from tests.factories.evidence import SITE_KEY, edit_event_in_the_database, filed_request, use_site_key
 from tests.factories.tracking import make_guide, make_person, track
@@ -199,7 +193,7 @@ def test_the_signing_key_is_loaded_once_per_process(monkeypatch):
         calls.append(1)
         return original()
 
-    monkeypatch.setattr(keys, "load_signing_key", counting)
+    monkeypatch.setattr(signing_key_module, "load_signing_key", counting)
     _cached_signing_key.cache_clear()
     for _ in range(3):
         signing_key()

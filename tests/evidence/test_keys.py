@@ -13,7 +13,8 @@ from cryptography.hazmat.primitives.asymmetric.ed448 import Ed448PrivateKey
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.exceptions import ImproperlyConfigured
 
-from requests_app.evidence.keys import load_signing_key, private_key_pem
+from requests_app.evidence.keys import private_key_pem
+from requests_app.evidence.signing_key import load_signing_key
 from tests.factories.processes import run_production_python
 from tests.factories.records import ATTACKER_KEY
 
@@ -44,7 +45,7 @@ SEED_PEM = private_key_pem(SEED_KEY)
 def key_in_a_fresh_process(**environment: str) -> bytes:
     """The raw public key a production process started with `environment` signs with."""
     code = (
-        "import django; django.setup(); from requests_app.evidence.keys import load_signing_key; "
+        "import django; django.setup(); from requests_app.evidence.signing_key import load_signing_key; "
         "from cryptography.hazmat.primitives import serialization as s; "
         "print(load_signing_key().public_key().public_bytes(s.Encoding.Raw, s.PublicFormat.Raw).hex())"
     )

@@ -8,9 +8,9 @@ import pytest
 from django.utils import translation
 
 from requests_app.evidence.export import export_evidence
-from requests_app.evidence.keys import trusted_public_keys
 from requests_app.evidence.pdf import render_evidence_pdf
 from requests_app.evidence.record import verify_record
+from requests_app.evidence.signing_key import trusted_public_keys
 from tests.factories.accounts import make_user
 from tests.factories.evidence import filed_request, signed, use_site_key
 from tests.factories.guide import make_answers, make_meta_guide, store_answers
