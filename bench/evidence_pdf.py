@@ -230,9 +230,7 @@ def _case_function(case: str, ids: dict[str, str]):
 
         def run() -> bytes:
             items = export_evidence(user, only)
-            return render_evidence_pdf(
-                items, verify_url=VERIFY_URL, key_url=KEY_URL, pack=case == "pack"
-            )
+            return render_evidence_pdf(items, verify_url=VERIFY_URL, key_url=KEY_URL, pack=case == "pack")
 
         return run
     paragraphs = int(case.split(":")[1])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from requests_app.letters.contract import sample_context
-from requests_app.letters.render import render_form_fields
+from requests_app.letters.render import compose, in_language, render_form_fields
 from requests_app.letters.sandbox import LetterError
 from requests_app.letters.validate import validate_form_fields
 
@@ -52,3 +52,35 @@ def test_it_refuses_malformed_form_fields(fields, message):
         validate_form_fields(fields)
 
     assert str(caught.value).startswith(message)
+
+
+class Template:
+    def __init__(self, language: str, subject: str = "Subject {{ platform.name }}", body: str = "Body") -> None:
+        self.language, self.subject, self.body = language, subject, body
+
+
+def test_it_takes_the_template_in_the_language_else_english():
+    english, german = Template("en"), Template("de")
+    assert in_language([english, german], "de") is german
+    assert in_language([english, german], "fr") is english
+    assert in_language([german], "fr") is None
+
+
+def test_it_composes_the_letter_and_fields_in_the_templates_language():
+    fields = [{"label_en": "Country", "label_de": "Land", "value": "{{ person.country }}"}]
+    composed = compose([Template("en")], fields, sample_context("de"), "de")
+    assert composed.language == "en"
+    assert composed.letter.subject == "Subject Instagram"
+    assert composed.fields == [("Land", "Deutschland")]
+
+
+def test_without_a_template_there_are_only_the_fields():
+    composed = compose([], [{"label_en": "Email", "value": "{{ person.email }}"}], sample_context("en"), "de")
+    assert composed.letter is None
+    assert composed.language == "de"
+    assert composed.fields == [("Email", "alex@example.org")]
+
+
+def test_a_broken_template_is_a_letter_error():
+    with pytest.raises(LetterError):
+        compose([Template("en", body="{{ person.shoe_size }}")], [], sample_context("en"), "en")
