@@ -1,12 +1,12 @@
 """The idle timeout and a session's "last seen", kept without a database write on every request.
 
 Saving the session on every request (SESSION_SAVE_EVERY_REQUEST) and allauth's tracking of every
-signed-in request cost five to seven of a signed-in page's queries, all of them writes. Instead a
-session records when it was last touched; once SESSION_TOUCH_INTERVAL has passed, the next request
-touches it again: the session is saved, which pushes its expiry SESSION_COOKIE_AGE forward and
-re-sends the cookie, and the account's UserSession gets its IP, browser and last-seen time. So a
-session ends between SESSION_COOKIE_AGE minus the interval and SESSION_COOKIE_AGE after its last
-request, and "last seen" is right to within the interval.
+signed-in request would be more than half of a signed-in page's queries, all of them writes
+(bench/README.md). Instead a session records when it was last touched; once SESSION_TOUCH_INTERVAL
+has passed, the next request touches it again: the session is saved, which pushes its expiry
+SESSION_COOKIE_AGE forward and re-sends the cookie, and the account's UserSession gets its IP,
+browser and last-seen time. So a session ends between SESSION_COOKIE_AGE minus the interval and
+SESSION_COOKIE_AGE after its last request, and "last seen" is right to within the interval.
 """
 
 from __future__ import annotations

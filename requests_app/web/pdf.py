@@ -10,7 +10,7 @@ raises for everything else, so the resource is neither fetched nor embedded:
   `.invalid` host that never resolves), so `{% static %}` links resolve to it. The path is read from
   the collected static root or through the staticfiles finders, never from the network.
 
-WeasyPrint costs about 0.6 s to import, so it is imported inside the functions that need it.
+WeasyPrint is slow to import (bench/README.md), so it is imported inside the functions that need it.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def fetch_resource(url: str) -> tuple[bytes, str]:
 def safe_url_fetcher() -> Any:
     """A WeasyPrint URL fetcher that only serves `fetch_resource`: no network, no files, no redirects.
 
-    Made once per process: WeasyPrint's fetcher sets up a TLS context (about 15 ms) on creation,
+    Made once per process: WeasyPrint's fetcher sets up a TLS context on creation (bench/README.md),
     which ours never uses; its `fetch` keeps no state between calls."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 

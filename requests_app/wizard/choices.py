@@ -29,8 +29,8 @@ def frozen(choices: Any) -> tuple:
 class GuideChoices(BaseChoiceIterator):
     """A question's choices made from the guide, in one language, built once per guide snapshot.
 
-    Building them (and Django normalizing them again, as it does for a plain list) took a sixth of
-    the time of the first question's page. As a BaseChoiceIterator they are taken as they are.
+    Building them, and Django normalising them again as it does a plain list, was a large part of
+    the first question's page (bench/README.md). As a BaseChoiceIterator they are taken as they are.
     """
 
     def __init__(self, choices: list[tuple[str, Any]]) -> None:
