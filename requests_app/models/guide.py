@@ -61,7 +61,7 @@ class Jurisdiction(Translated):
         blank=True,
         help_text=_('Rights this law gives, e.g. ["object", "access", "erasure", "restriction"].'),
     )
-    # Deadline rule, read by deadlines.py.
+    # Deadline rule, read by tracking/deadlines.py.
     deadline_unit = models.CharField(max_length=10, choices=DeadlineUnit.choices, default=DeadlineUnit.NONE)
     deadline_amount = models.PositiveSmallIntegerField(
         default=0, help_text=_("How many units the controller has to answer (1 month, 45 days).")
@@ -101,7 +101,7 @@ class Jurisdiction(Translated):
         return self.name_en
 
     def clean(self) -> None:
-        """Refuse a deadline rule that deadlines.py cannot apply (e.g. an unknown holiday calendar)."""
+        """Refuse a deadline rule that tracking/deadlines.py cannot apply (e.g. an unknown holiday calendar)."""
         from django.core.exceptions import ValidationError
 
         from ..tracking.deadlines import DeadlineRule

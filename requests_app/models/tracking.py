@@ -291,7 +291,7 @@ class ReminderKind(models.TextChoices):
 
 
 class Reminder(models.Model):
-    """One reminder email about a submission's due date (see reminders.py).
+    """One reminder email about a submission's due date (see tracking/reminders.py).
 
     Created in the same transaction that enqueues the task which sends it, and unique per
     submission, kind and due date: however often `send_reminders` runs, and on however many
