@@ -15,6 +15,19 @@ The rules, as GUIDE_FACTS.md records them:
 - CCPA/CPRA (Cal. Civ. Code 1798.130): 45 calendar days, extendable once by 45
   days; receipt confirmed within 10 business days (11 CCR 7021), a business day
   being Monday to Friday except state holidays (11 CCR 7001).
+- The clock that stops while the company asks for clarification (UK GDPR
+  Art. 12A, from 5 February 2026; its Part 3 twin, DPA 2018 s.54(3C), reads the
+  same): "the period beginning with the day on which the controller makes the
+  request and ending with the day on which the controller receives the
+  information does not count". Both days are in the pause, so asked on 3 March
+  and answered on 12 March is ten days; the end of the period (and of the
+  extended one) moves by them, and then the working-day rule applies as
+  without a pause. A rule says whether it pauses (`DeadlineRule.clarification_pause`)
+  and for requests received from which day; days after a period has ended do
+  not count towards it, so a pause that starts after the due date leaves it.
+
+A request may be recorded as filed on any day from the GDPR's first day
+(`EARLIEST_FILING_DAY`): people often filed long before they found this site.
 """
 
 from __future__ import annotations
@@ -22,6 +35,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import enum
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -30,6 +44,8 @@ import holidays
 
 UNITS = ("months", "days", "none")
 DUE_SOON_DAYS = 7
+# 25 May 2018, the day the GDPR began to apply: no request under the laws this site tracks is older.
+EARLIEST_FILING_DAY = datetime.date(2018, 5, 25)
 # A due date moves past weekends and holidays; no calendar has a run of
 # non-working days this long, so a longer walk means a broken calendar.
 _MAX_NON_WORKING_RUN = 31
@@ -123,6 +139,10 @@ class DeadlineRule:
     next_working_day: bool = False
     holiday_calendar: str = ""
     acknowledge_business_days: int = 0
+    # Whether the period stops while the company asks for clarification, and the first day of
+    # receipt it does so for (None: every day); requests received before it keep the old rule.
+    clarification_pause: bool = False
+    clarification_pause_from: datetime.date | None = None
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS:
@@ -135,10 +155,30 @@ class DeadlineRule:
             raise ValueError(f"A deadline in {self.unit} needs an amount of at least 1.")
         if self.holiday_calendar:
             parse_calendar(self.holiday_calendar)
+        if not isinstance(self.clarification_pause, bool):
+            raise ValueError(f"clarification_pause must be true or false, not {self.clarification_pause!r}.")
+        if self.clarification_pause_from is not None:
+            if not self.clarification_pause:
+                raise ValueError("clarification_pause_from needs clarification_pause.")
+            if type(self.clarification_pause_from) is not datetime.date:
+                raise ValueError(f"clarification_pause_from must be a date, not {self.clarification_pause_from!r}.")
+        if self.clarification_pause and self.unit == "none":
+            raise ValueError("Without a deadline there is no clock to stop.")
 
     @classmethod
-    def from_jurisdiction(cls, jurisdiction: Any) -> DeadlineRule:
-        """Read the rule off anything with the `Jurisdiction` deadline fields (no model import here)."""
+    def from_jurisdiction(
+        cls,
+        jurisdiction: Any,
+        *,
+        clarification_pause: bool = False,
+        clarification_pause_from: datetime.date | None = None,
+    ) -> DeadlineRule:
+        """Read the rule off anything with the `Jurisdiction` deadline fields (no model import here).
+
+        Whether the clock stops for clarification is not a field of the jurisdiction: it depends on the
+        request too (UK GDPR Art. 12A pauses access requests, not objections), so the caller says
+        (`rules.deadline_rule`, which reads it from content).
+        """
         return cls(
             unit=jurisdiction.deadline_unit,
             amount=jurisdiction.deadline_amount,
@@ -146,33 +186,187 @@ class DeadlineRule:
             next_working_day=jurisdiction.next_working_day,
             holiday_calendar=jurisdiction.holiday_calendar or "",
             acknowledge_business_days=jurisdiction.acknowledge_business_days,
+            clarification_pause=clarification_pause,
+            clarification_pause_from=clarification_pause_from,
         )
 
+    def as_dict(self) -> dict[str, Any]:
+        """The rule as plain JSON data, as a submission keeps the rule it was filed under."""
+        return {
+            "unit": self.unit,
+            "amount": self.amount,
+            "extension_amount": self.extension_amount,
+            "next_working_day": self.next_working_day,
+            "holiday_calendar": self.holiday_calendar,
+            "acknowledge_business_days": self.acknowledge_business_days,
+            "clarification_pause": self.clarification_pause,
+            "clarification_pause_from": (
+                self.clarification_pause_from.isoformat() if self.clarification_pause_from else None
+            ),
+        }
 
-def _period_end(received: datetime.date, rule: DeadlineRule, amount: int) -> datetime.date | None:
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> DeadlineRule:
+        """The rule `as_dict` wrote (keys it did not write are refused); ValueError for anything else."""
+        if not isinstance(data, Mapping) or set(data) - set(_RULE_KEYS):
+            raise ValueError(f"Not a deadline rule: {data!r}.")
+        fields = dict(data)
+        pause_from = fields.get("clarification_pause_from")
+        if pause_from is not None:
+            try:
+                fields["clarification_pause_from"] = datetime.date.fromisoformat(pause_from)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"clarification_pause_from must be an ISO date, not {pause_from!r}.") from exc
+        try:
+            return cls(**fields)
+        except (TypeError, AttributeError) as exc:  # a field of the wrong type
+            raise ValueError(f"Not a deadline rule: {data!r}.") from exc
+
+    def pauses_for(self, received: datetime.date) -> bool:
+        """Whether a request received on `received` has a clock that stops for clarification."""
+        if not self.clarification_pause:
+            return False
+        return self.clarification_pause_from is None or received >= self.clarification_pause_from
+
+
+_RULE_KEYS = tuple(DeadlineRule.__dataclass_fields__)
+
+
+@dataclass(frozen=True)
+class Pause:
+    """The company asked for clarification on `asked_on`; the person answered on `answered_on` (None: not yet)."""
+
+    asked_on: datetime.date
+    answered_on: datetime.date | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_on is None
+
+    def last_day(self, today: datetime.date) -> datetime.date:
+        """The pause's last day: the answer's, or today's while no answer has come."""
+        return self.answered_on if self.answered_on is not None else today
+
+    def days(self, today: datetime.date) -> int:
+        """How many days it stops the clock, both its first and its last day counted."""
+        return (self.last_day(today) - self.asked_on).days + 1
+
+
+def check_pauses(
+    received: datetime.date, rule: DeadlineRule, pauses: Iterable[Pause], today: datetime.date
+) -> tuple[Pause, ...]:
+    """The pauses in order, or ValueError saying which one the law or the calendar rules out.
+
+    Refused: any pause under a rule (or for a receipt day) without the pause; a pause asked for
+    before the request was received, or answered before it was asked for; a day after `today`; a
+    pause that starts before the previous one was answered (a shared day is fine: it counts once);
+    an unanswered pause followed by another.
+    """
+    ordered = tuple(sorted(pauses, key=lambda pause: (pause.asked_on, pause.last_day(today))))
+    if ordered and not rule.pauses_for(received):
+        raise ValueError("This deadline does not stop while the company asks for clarification.")
+    previous: Pause | None = None
+    for pause in ordered:
+        if pause.asked_on < received:
+            raise ValueError(f"A pause cannot start ({pause.asked_on}) before the request was received ({received}).")
+        if pause.answered_on is not None and pause.answered_on < pause.asked_on:
+            raise ValueError(f"A pause cannot end ({pause.answered_on}) before it starts ({pause.asked_on}).")
+        if pause.last_day(today) > today or pause.asked_on > today:
+            raise ValueError(f"A pause cannot start or end after today ({today}).")
+        if previous is not None:
+            if previous.is_open:
+                raise ValueError("Only the last pause can still be waiting for an answer.")
+            if pause.asked_on < previous.last_day(today):
+                raise ValueError(f"The pause from {pause.asked_on} starts before the previous one ended.")
+        previous = pause
+    return ordered
+
+
+def _stopped_spans(pauses: Sequence[Pause], today: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
+    # The days the clock stood still, as (first, last) runs in order; a day shared by two pauses
+    # (asked again on the day of an answer) is in one run only. `pauses` are checked and in order.
+    spans: list[tuple[datetime.date, datetime.date]] = []
+    for pause in pauses:
+        first, last = pause.asked_on, pause.last_day(today)
+        if spans and first <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(last, spans[-1][1]))
+        else:
+            spans.append((first, last))
+    return spans
+
+
+def paused_days(received: datetime.date, rule: DeadlineRule, pauses: Iterable[Pause], today: datetime.date) -> int:
+    """How many days the pauses stop the clock together (a day shared by two counts once), an
+    unanswered pause up to `today`; checked as `check_pauses` does."""
+    return sum(
+        (last - first).days + 1 for first, last in _stopped_spans(check_pauses(received, rule, pauses, today), today)
+    )
+
+
+def is_paused(pauses: Iterable[Pause]) -> bool:
+    """Whether the clock is stopped now: the company is waiting for an answer."""
+    return any(pause.is_open for pause in pauses)
+
+
+def _period_end(
+    received: datetime.date,
+    rule: DeadlineRule,
+    amount: int,
+    pauses: Sequence[Pause],
+    today: datetime.date | None,
+) -> datetime.date | None:
     if rule.unit == "none":
         return None
     # Calendar days count from the day after receipt (Regulation 1182/71, Art. 3(1)).
     end = add_months(received, amount) if rule.unit == "months" else received + datetime.timedelta(days=amount)
-    if rule.next_working_day:
-        end = next_working_day(end, rule.holiday_calendar)
-    return end
+    if pauses:
+        if today is None:
+            raise ValueError("Pauses are judged against today: pass `today`.")
+        for first, last in _stopped_spans(check_pauses(received, rule, pauses, today), today):
+            # A day after the period has ended does not count towards it, paused or not; while the
+            # working-day rule keeps the period open past a weekend, a pause asked for then still counts.
+            if first > _working_end(end, rule):
+                break
+            end += datetime.timedelta(days=(last - first).days + 1)
+    return _working_end(end, rule)
 
 
-def due_date(received: datetime.date, rule: DeadlineRule) -> datetime.date | None:
-    """When the answer is due; None when the law sets no deadline."""
-    return _period_end(received, rule, rule.amount)
+def _working_end(end: datetime.date, rule: DeadlineRule) -> datetime.date:
+    return next_working_day(end, rule.holiday_calendar) if rule.next_working_day else end
 
 
-def extended_due_date(received: datetime.date, rule: DeadlineRule) -> datetime.date | None:
+def due_date(
+    received: datetime.date,
+    rule: DeadlineRule,
+    pauses: Sequence[Pause] = (),
+    *,
+    today: datetime.date | None = None,
+) -> datetime.date | None:
+    """When the answer is due; None when the law sets no deadline.
+
+    `pauses` (the company's requests for clarification, checked by `check_pauses` against `today`)
+    move it by the days they stopped the clock; a pause still waiting for an answer counts up to
+    `today`, so the date it gives is the earliest the answer can be due.
+    """
+    return _period_end(received, rule, rule.amount, pauses, today)
+
+
+def extended_due_date(
+    received: datetime.date,
+    rule: DeadlineRule,
+    pauses: Sequence[Pause] = (),
+    *,
+    today: datetime.date | None = None,
+) -> datetime.date | None:
     """The latest date with the extension, counted whole from receipt; None when no extension exists.
 
     Counted as one period (GDPR: three months from receipt, so 31 January runs
-    to 30 April, not to 28 April via 28 February), the same working-day rule applied.
+    to 30 April, not to 28 April via 28 February), the same working-day rule applied,
+    and moved by the pauses that fall within it as `due_date` is.
     """
     if rule.extension_amount == 0:
         return None
-    return _period_end(received, rule, rule.amount + rule.extension_amount)
+    return _period_end(received, rule, rule.amount + rule.extension_amount, pauses, today)
 
 
 def acknowledge_by(received: datetime.date, rule: DeadlineRule) -> datetime.date | None:

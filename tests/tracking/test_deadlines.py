@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import json
 from datetime import date, timedelta
 from types import SimpleNamespace
 
@@ -426,3 +427,280 @@ def test_it_acknowledges_on_the_nth_working_day(received, rule):
     assert is_working_day(ack, rule.holiday_calendar)
     span = [received + timedelta(days=i) for i in range(1, (ack - received).days + 1)]
     assert sum(is_working_day(d, rule.holiday_calendar) for d in span) == rule.acknowledge_business_days
+
+
+# --- the clock that stops for clarification ------------------------------------------------------
+
+# UK GDPR Art. 12A for a request with an access part: the ICO's counting, and the pause for requests
+# received from 5 February 2026 (SI 2026/82 reg. 4 keeps the old rule for earlier ones).
+UK_ACCESS = DeadlineRule(
+    unit="months",
+    amount=1,
+    extension_amount=2,
+    next_working_day=True,
+    holiday_calendar="GB-ENG",
+    clarification_pause=True,
+    clarification_pause_from=D("2026-02-05"),
+)
+# The same arithmetic without the working-day rule, so that a pause's days show undisguised.
+PAUSING = DeadlineRule(unit="months", amount=1, extension_amount=2, clarification_pause=True)
+PAUSING_DAYS = DeadlineRule(unit="days", amount=45, extension_amount=45, clarification_pause=True)
+TODAY = D("2026-12-02")
+Pause = deadlines.Pause
+
+
+def pauses(*spans):
+    return [Pause(D(asked), D(answered) if answered else None) for asked, answered in spans]
+
+
+def test_the_issue_example_asked_on_3_march_answered_on_12_march_moves_it_ten_days():
+    """Both days are in the pause ("beginning with the day ... ending with the day", DPA 2018 s.54(3C)):
+    2 April plus ten days is Sunday 12 April, so Monday 13 April; the extended date moves too."""
+    received, stopped = D("2026-03-02"), pauses(("2026-03-03", "2026-03-12"))
+    assert due_date(received, UK_ACCESS) == D("2026-04-02")
+    assert deadlines.paused_days(received, UK_ACCESS, stopped, TODAY) == 10
+    assert due_date(received, UK_ACCESS, stopped, today=TODAY) == D("2026-04-13")
+    assert extended_due_date(received, UK_ACCESS, stopped, today=TODAY) == D("2026-06-12")
+
+
+@pytest.mark.parametrize(
+    ("rule", "received", "spans", "due", "extended"),
+    [
+        # One day asked and answered the same day stops the clock for one day.
+        (PAUSING, "2026-01-31", [("2026-02-01", "2026-02-01")], "2026-03-01", "2026-05-01"),
+        (PAUSING, "2026-01-31", [("2026-01-31", "2026-02-09")], "2026-03-10", "2026-05-10"),
+        # The month is counted first (31 January: 28 February), then the days are added.
+        (PAUSING, "2025-01-31", [("2025-02-10", "2025-02-12")], "2025-03-03", "2025-05-03"),
+        # Several pauses add up; a day shared by two (asked again on the day of an answer) counts once.
+        (
+            PAUSING,
+            "2026-03-02",
+            [("2026-03-03", "2026-03-04"), ("2026-03-10", "2026-03-10")],
+            "2026-04-05",
+            "2026-06-05",
+        ),
+        (
+            PAUSING,
+            "2026-03-02",
+            [("2026-03-03", "2026-03-04"), ("2026-03-04", "2026-03-05")],
+            "2026-04-05",
+            "2026-06-05",
+        ),
+        # A pause asked for on the due date itself still counts; the day after, the period is over.
+        (PAUSING, "2026-03-02", [("2026-04-02", "2026-04-03")], "2026-04-04", "2026-06-04"),
+        (PAUSING, "2026-03-02", [("2026-04-03", "2026-04-05")], "2026-04-02", "2026-06-05"),
+        # ... but the extended period is still running then, so it moves.
+        (PAUSING, "2026-03-02", [("2026-05-01", "2026-05-10")], "2026-04-02", "2026-06-12"),
+        # A pause running past the due date moves it by all its days: the days before it ended did not count.
+        (PAUSING, "2026-03-02", [("2026-03-31", "2026-04-06")], "2026-04-09", "2026-06-09"),
+        # Calendar days (a US law with a pause, to show the arithmetic): 45 days, then the pause.
+        (PAUSING_DAYS, "2026-03-02", [("2026-03-03", "2026-03-12")], "2026-04-26", "2026-06-10"),
+        # UK: the working-day rule applies after the pause. 9 May 2026 is a Saturday, so Monday 11 May;
+        # a pause asked for on Sunday 10 May still counts, as the period was open until Monday.
+        (UK_ACCESS, "2026-04-09", [], "2026-05-11", "2026-07-09"),
+        (UK_ACCESS, "2026-04-09", [("2026-05-10", "2026-05-10")], "2026-05-11", "2026-07-10"),
+        (UK_ACCESS, "2026-04-09", [("2026-05-10", "2026-05-11")], "2026-05-11", "2026-07-13"),
+        # Christmas 2026: Friday 25 and Monday 28 (Boxing Day's substitute) are bank holidays.
+        (UK_ACCESS, "2026-11-20", [("2026-11-21", "2026-11-25")], "2026-12-29", "2027-02-25"),
+    ],
+)
+def test_a_pause_moves_the_due_dates_by_its_days(rule, received, spans, due, extended):
+    stopped = pauses(*spans)
+    assert due_date(D(received), rule, stopped, today=TODAY) == D(due)
+    assert extended_due_date(D(received), rule, stopped, today=TODAY) == D(extended)
+
+
+def test_an_unanswered_pause_counts_up_to_today():
+    """While the company waits for an answer the date is not known: each day it waits moves it one day."""
+    received, stopped = D("2026-03-02"), pauses(("2026-03-03", None))
+    assert deadlines.is_paused(stopped)
+    assert not deadlines.is_paused(pauses(("2026-03-03", "2026-03-05")))
+    assert due_date(received, PAUSING, stopped, today=D("2026-03-03")) == D("2026-04-03")
+    assert due_date(received, PAUSING, stopped, today=D("2026-03-12")) == D("2026-04-12")
+    assert deadlines.paused_days(received, PAUSING, stopped, D("2026-03-12")) == 10
+    # Answered today gives the same date as still open today.
+    answered = pauses(("2026-03-03", "2026-03-12"))
+    assert due_date(received, PAUSING, answered, today=D("2026-03-12")) == D("2026-04-12")
+
+
+def test_a_closed_pause_gives_the_same_date_whenever_it_is_computed():
+    received, stopped = D("2026-03-02"), pauses(("2026-03-03", "2026-03-12"))
+    dates = {due_date(received, UK_ACCESS, stopped, today=today) for today in (D("2026-03-12"), D("2027-01-01"))}
+    assert dates == {D("2026-04-13")}
+
+
+def test_the_order_the_pauses_are_given_in_does_not_matter():
+    received = D("2026-03-02")
+    forward = pauses(("2026-03-03", "2026-03-04"), ("2026-03-10", "2026-03-11"))
+    assert due_date(received, PAUSING, forward, today=TODAY) == due_date(
+        received, PAUSING, list(reversed(forward)), today=TODAY
+    )
+
+
+def test_pauses_need_today():
+    with pytest.raises(ValueError, match="pass `today`"):
+        due_date(D("2026-03-02"), PAUSING, pauses(("2026-03-03", "2026-03-04")))
+
+
+@pytest.mark.parametrize(
+    ("rule", "received", "spans", "message"),
+    [
+        (UK_GDPR, "2026-03-02", [("2026-03-03", "2026-03-04")], "does not stop"),
+        # Received before 5 February 2026: the old rule, no pause.
+        (UK_ACCESS, "2026-02-04", [("2026-02-05", "2026-02-06")], "does not stop"),
+        (PAUSING, "2026-03-02", [("2026-03-01", "2026-03-04")], "before the request was received"),
+        (PAUSING, "2026-03-02", [("2026-03-05", "2026-03-04")], "before it starts"),
+        (PAUSING, "2026-03-02", [("2026-03-03", "2026-12-03")], "after today"),
+        (PAUSING, "2026-03-02", [("2026-12-03", None)], "after today"),
+        (PAUSING, "2026-03-02", [("2026-12-03", "2026-12-04")], "after today"),
+        (PAUSING, "2026-03-02", [("2026-03-03", "2026-03-10"), ("2026-03-09", "2026-03-12")], "previous one ended"),
+        (PAUSING, "2026-03-02", [("2026-03-03", None), ("2026-03-09", "2026-03-12")], "Only the last pause"),
+        (PAUSING, "2026-03-02", [("2026-03-03", None), ("2026-03-09", None)], "Only the last pause"),
+    ],
+)
+def test_it_refuses_a_pause_the_law_or_the_calendar_rules_out(rule, received, spans, message):
+    stopped = pauses(*spans)
+    with pytest.raises(ValueError, match=message):
+        deadlines.check_pauses(D(received), rule, stopped, TODAY)
+    with pytest.raises(ValueError, match=message):
+        due_date(D(received), rule, stopped, today=TODAY)
+
+
+def test_the_pause_applies_from_its_first_day_of_receipt():
+    assert not UK_ACCESS.pauses_for(D("2026-02-04"))
+    assert UK_ACCESS.pauses_for(D("2026-02-05"))
+    assert PAUSING.pauses_for(D("2018-05-25"))
+    assert not UK_GDPR.pauses_for(D("2026-03-02"))
+
+
+def test_no_pause_gives_the_dates_of_today():
+    for rule in (GDPR, UK_GDPR, CCPA, UK_ACCESS):
+        assert due_date(D("2026-03-02"), rule, [], today=TODAY) == due_date(D("2026-03-02"), rule)
+
+
+def test_it_reads_the_pause_from_the_callers_parameter():
+    jurisdiction = SimpleNamespace(
+        deadline_unit="months",
+        deadline_amount=1,
+        extension_amount=2,
+        next_working_day=True,
+        holiday_calendar="GB-ENG",
+        acknowledge_business_days=0,
+    )
+    assert DeadlineRule.from_jurisdiction(jurisdiction) == UK_GDPR
+    assert (
+        DeadlineRule.from_jurisdiction(jurisdiction, clarification_pause=True, clarification_pause_from=D("2026-02-05"))
+        == UK_ACCESS
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"unit": "months", "amount": 1, "clarification_pause": 1}, "true or false"),
+        ({"unit": "months", "amount": 1, "clarification_pause_from": D("2026-02-05")}, "needs clarification_pause"),
+        (
+            {"unit": "months", "amount": 1, "clarification_pause": True, "clarification_pause_from": "2026-02-05"},
+            "must be a date",
+        ),
+        ({"unit": "none", "clarification_pause": True}, "no clock to stop"),
+    ],
+)
+def test_it_refuses_a_broken_pause_rule(fields, message):
+    with pytest.raises(ValueError, match=message):
+        DeadlineRule(**fields)
+
+
+@pytest.mark.parametrize("rule", [NO_LAW, GDPR, UK_GDPR, CCPA, UK_ACCESS, PAUSING])
+def test_a_rule_survives_plain_json(rule):
+    assert DeadlineRule.from_dict(json.loads(json.dumps(rule.as_dict()))) == rule
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        [],
+        {"unit": "months", "amount": 1, "weeks": 2},
+        {"unit": "months", "amount": "1"},
+        {"unit": "months", "amount": 1, "holiday_calendar": 7},
+        {"unit": "months", "amount": 1, "clarification_pause": True, "clarification_pause_from": 20260205},
+        {"unit": "months", "amount": 1, "clarification_pause": True, "clarification_pause_from": "5 Feb"},
+    ],
+)
+def test_it_refuses_what_is_not_a_stored_rule(data):
+    """A stored rule that does not read back is an error, never a rule with a field quietly dropped."""
+    with pytest.raises(ValueError, match="Not a deadline rule|must be"):
+        DeadlineRule.from_dict(data)
+
+
+@st.composite
+def pausing_rules(draw):
+    rule = draw(rules())
+    return DeadlineRule(**{**rule.as_dict(), "clarification_pause": True})
+
+
+@st.composite
+def received_and_pauses(draw):
+    """A receipt day, a `today` on or after it, and up to four pauses the law allows between them."""
+    received = draw(st.dates(min_value=D("2018-05-25"), max_value=D("2030-12-31")))
+    today = received + timedelta(days=draw(st.integers(0, 400)))
+    found, day = [], received
+    for _ in range(draw(st.integers(0, 4))):
+        if day > today:
+            break
+        asked = day + timedelta(days=draw(st.integers(0, min(60, (today - day).days))))
+        answered = asked + timedelta(days=draw(st.integers(0, min(40, (today - asked).days))))
+        found.append(Pause(asked, answered))
+        day = answered + timedelta(days=draw(st.integers(0, 20)))
+    if found and draw(st.booleans()):
+        found[-1] = Pause(found[-1].asked_on, None)  # the last may still wait for an answer
+    return received, today, found
+
+
+@pytest.mark.slow  # hypothesis
+@given(pausing_rules(), received_and_pauses())
+@settings(max_examples=600, deadline=None)
+def test_pauses_never_bring_a_due_date_before_receipt_or_forward(rule, case):
+    received, today, stopped = case
+    due = due_date(received, rule, stopped, today=today)
+    extended = extended_due_date(received, rule, stopped, today=today)
+    assert due > received
+    assert due >= due_date(received, rule)
+    if rule.extension_amount:
+        assert extended >= due
+        assert extended >= extended_due_date(received, rule)
+    # Each further pause only ever moves the dates later.
+    for count in range(len(stopped)):
+        fewer = stopped[:count]
+        assert due_date(received, rule, fewer, today=today) <= due_date(
+            received, rule, stopped[: count + 1], today=today
+        )
+    # Recomputing gives the same dates, in whatever order the pauses come.
+    assert due_date(received, rule, list(reversed(stopped)), today=today) == due
+    assert due_date(received, rule, stopped, today=today) == due
+    # The dates move by no more than the days paused (plus the working-day rule's few days).
+    total = deadlines.paused_days(received, rule, stopped, today)
+    plain = due_date(received, DeadlineRule(unit=rule.unit, amount=rule.amount))
+    assert due - plain <= timedelta(days=total + (5 if rule.next_working_day else 0))
+
+
+@pytest.mark.slow  # hypothesis
+@given(pausing_rules(), received_and_pauses())
+@settings(max_examples=300, deadline=None)
+def test_a_closed_pause_is_the_same_date_on_every_later_day(rule, case):
+    received, today, stopped = case
+    closed = [pause for pause in stopped if not pause.is_open]
+    first = due_date(received, rule, closed, today=today)
+    assert due_date(received, rule, closed, today=today + timedelta(days=365)) == first
+
+
+@pytest.mark.slow  # hypothesis
+@given(received_and_pauses())
+@settings(max_examples=300, deadline=None)
+def test_without_the_working_day_rule_a_pause_within_the_period_moves_it_by_exactly_its_days(case):
+    received, today, stopped = case
+    due = due_date(received, PAUSING_DAYS, stopped, today=today)
+    plain = due_date(received, PAUSING_DAYS)
+    within = all(pause.asked_on <= plain for pause in stopped)
+    if within:
+        assert (due - plain).days == deadlines.paused_days(received, PAUSING_DAYS, stopped, today)
