@@ -35,7 +35,6 @@ from ..models import (
     Attachment,
     Event,
     EventType,
-    Plan,
     StatusChange,
     Submission,
     SubmissionStatus,
@@ -225,16 +224,34 @@ def create_submission(
 # --- filing -------------------------------------------------------------------------------------
 
 
-def earliest_filing_date(submission: Submission, tz: ZoneInfo) -> datetime.date:
-    """A request cannot have been filed before its plan (or, for an escalation, the original) existed."""
-    started = submission.created_at
-    plan_created = Plan.objects.filter(user_id=submission.user_id).values_list("created_at", flat=True).first()
-    if plan_created is not None:
-        started = min(started, plan_created)
-    earliest = started.astimezone(tz).date()
-    if submission.escalates_id and submission.escalates.filed_at:
-        earliest = max(earliest, submission.escalates.filed_at.astimezone(tz).date())
-    return earliest
+def filing_time(
+    *, filed_at_local: datetime.datetime, tz: ZoneInfo, now: datetime.datetime, original: Submission | None = None
+) -> datetime.datetime:
+    """When the person says they filed, as an aware datetime where they were; a TrackingError at the
+    filing field when that is before 25 May 2018 (the GDPR's first day) or after now, both judged by
+    the calendar where they were, or, for an escalation, before the day the original was filed."""
+    language = translation.get_language() or "en"
+    filed_on = filed_at_local.date()
+    # The date alone first: a year-1 or year-9999 date in some zones has no UTC equivalent to compare.
+    if filed_on < deadlines.EARLIEST_FILING_DAY:
+        raise TrackingError(
+            _("The date you filed must be on or after %(date)s, when the GDPR began to apply")
+            % {"date": format_date(deadlines.EARLIEST_FILING_DAY, language)},
+            field="filed_at",
+        )
+    filed_at = filed_at_local.replace(tzinfo=None).replace(tzinfo=tz)
+    if filed_on > now.astimezone(tz).date() or filed_at > now + CLOCK_SKEW:
+        raise TrackingError(_("The date and time you filed must be in the past"), field="filed_at")
+    if original is not None and original.filed_at is not None:
+        # A complaint or reminder follows its request: the original's filing day is its earliest.
+        original_day = original.filed_at.astimezone(tz).date()
+        if filed_on < original_day:
+            raise TrackingError(
+                _("The date you filed must be on or after %(date)s, when you filed the original request")
+                % {"date": format_date(original_day, language)},
+                field="filed_at",
+            )
+    return filed_at
 
 
 @transaction.atomic
@@ -251,8 +268,10 @@ def record_filing(
 ) -> tuple[Submission, bool]:
     """Record that the person filed the request, with a screenshot if given; (submission, recorded now).
 
-    The letter is frozen from here on, the deadlines are computed from the filing date where the
-    person is, and a second submit of the same form (same token) changes nothing.
+    The filing may date from any day since 25 May 2018 (`filing_time`): people often filed long
+    before they found this site. The letter is frozen from here on, the deadlines are computed from
+    the filing date as the person states it, where they were (so a request filed long ago can be
+    overdue at once), and a second submit of the same form (same token) changes nothing.
     """
     now = now or timezone.now()
     submission = lock(submission)
@@ -261,17 +280,8 @@ def record_filing(
             return submission, False
         raise TrackingError(_("This request is already recorded as filed."), field="filed_at")
     tz = parse_zone(timezone_name)
-    filed_at = filed_at_local.replace(tzinfo=None).replace(tzinfo=tz)
-    if filed_at > now + CLOCK_SKEW:
-        raise TrackingError(_("The date and time you filed must be in the past"), field="filed_at")
-    earliest = earliest_filing_date(submission, tz)
+    filed_at = filing_time(filed_at_local=filed_at_local, tz=tz, now=now, original=submission.escalates)
     received = filed_at.astimezone(tz).date()
-    if received < earliest:
-        raise TrackingError(
-            _("The date you filed must be on or after %(date)s, when you started this plan")
-            % {"date": format_date(earliest, translation.get_language() or "en")},
-            field="filed_at",
-        )
     rule = deadline_rule(submission)
     submission.status = SubmissionStatus.FILED
     submission.filed_at = filed_at

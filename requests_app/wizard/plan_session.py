@@ -20,8 +20,9 @@ into an account as it is:
         "started_at": "2025-01-20T09:30:00+00:00",                # when the first answer was saved (UTC)
     }
 
-`started_at` is when the plan began: a request cannot have been filed before it, and it survives
-claiming into an account (the account's `Plan.created_at` takes the earlier of the two).
+`started_at` is when the plan began, and it survives claiming into an account (the account's
+`Plan.created_at` takes the earlier of the two). A request may have been filed long before it
+(tracking/services.py, `filing_time`).
 
 Every answer is optional: which ones are given decides where the wizard resumes. `planning.Answers.
 from_dict(read(session)["answers"])` turns the answers into the planner's input. Anything that is not

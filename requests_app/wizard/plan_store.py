@@ -36,8 +36,7 @@ def claim_session_plan(*, request: HttpRequest, user: Any, keep_in_session: bool
         return None
     plan, _created = Plan.objects.select_for_update().get_or_create(user=user)
     plan.data = plan_session.merge_plan_data(plan.data or {}, session_data)
-    # The plan began when the visitor first answered, not when they made an account: filings
-    # recorded afterwards may date from any day since (tracking/services.py, earliest_filing_date).
+    # The plan began when the visitor first answered, not when they made an account.
     started = plan_session.started_at(plan.data)
     if started is not None and started < plan.created_at:
         plan.created_at = started

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime
+import itertools
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from requests_app.evidence.chain import keyed_digest
-from requests_app.models import Attachment, Event, Plan, Submission, SubmissionStatus
+from requests_app.models import Attachment, Event, Submission, SubmissionStatus
 from requests_app.wizard import plan_session
 from tests.factories.accounts import PASSWORD
 from tests.factories.images import png_bytes, png_declaring
@@ -44,8 +48,7 @@ def test_headline_sign_up_claim_the_plan_file_in_germany_on_31_january_2025_due_
     user = User.objects.get(email="anna@example.org")
     EmailAddress.objects.filter(user=user).update(verified=True)
     assert client.post("/accounts/login/", {"login": "anna@example.org", "password": PASSWORD}).status_code == 302
-    # The person made their plan in January 2025, before filing.
-    Plan.objects.filter(user=user).update(created_at=datetime.datetime(2025, 1, 20, tzinfo=datetime.UTC))
+    # The plan is made today; the objection was filed on 31 January 2025, long before.
 
     response = client.post("/requests/track/", {"item": ITEM})
     submission = Submission.objects.get(user=user)
@@ -55,8 +58,12 @@ def test_headline_sign_up_claim_the_plan_file_in_germany_on_31_january_2025_due_
     page = client.get(f"/requests/{submission.pk}/").content.decode()
     assert "28 February 2025" in page
     assert "30 April 2025" in page  # the latest date if Meta extends
+    overdue = (timezone.localdate() - datetime.date(2025, 2, 28)).days
+    assert f"Overdue by {overdue} days (was due 28 February 2025)" in page
     submission.refresh_from_db()
     assert submission.due_on == datetime.date(2025, 2, 28)
+    dashboard = client.get("/requests/").content.decode()
+    assert f"Overdue by {overdue} days (was due 28 February 2025)" in dashboard
 
 
 def test_two_quick_clicks_record_one_filing(client, guide):
@@ -100,7 +107,10 @@ def test_it_records_a_screenshot_with_the_filing(client, guide):
     ("overrides", "message"),
     [
         ({"filed_at": "2099-01-01T10:00"}, "must be in the past"),
-        ({"filed_at": "2025-01-10T10:00"}, "on or after 20 January 2025"),
+        ({"filed_at": "2018-05-24T23:59"}, "on or after 25 May 2018, when the GDPR began to apply"),
+        ({"filed_at": "1970-01-01T00:00"}, "on or after 25 May 2018, when the GDPR began to apply"),
+        ({"filed_at": "0001-01-01T00:00"}, "on or after 25 May 2018, when the GDPR began to apply"),
+        ({"filed_at": "9999-12-31T23:59"}, "must be in the past"),
         ({"filed_at": "31 Jan"}, "Enter a real date and time"),
         ({"filed_at": ""}, "Enter the date and time you filed the request"),
         ({"timezone": "Mars/Olympus"}, "Select your time zone from the list"),
@@ -169,3 +179,33 @@ def test_long_pasted_text_is_refused_with_its_limit_never_cut_by_the_browser(cli
     submission.refresh_from_db()
     assert submission.filed_at is None
     assert "x" * (TEXT_MAX + 1) in response.content.decode()  # what was typed is kept
+
+
+PEOPLE = itertools.count()
+OUTSIDE = st.one_of(
+    st.datetimes(min_value=datetime.datetime(1, 1, 1), max_value=datetime.datetime(2018, 5, 24, 23, 59)),
+    st.datetimes(min_value=datetime.datetime(2027, 1, 1), max_value=datetime.datetime(9999, 12, 31, 23, 59)),
+)
+
+
+@pytest.mark.slow  # hypothesis
+@given(filed=OUTSIDE, zone=st.sampled_from(["Europe/Berlin", "Pacific/Kiritimati", "America/Los_Angeles", "UTC"]))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_date_outside_the_range_is_refused_at_the_field_and_nothing_is_recorded(client, guide, filed, zone):
+    # One database for all the examples: each gets a person of its own.
+    user = make_person(f"person-{next(PEOPLE)}@example.org")
+    submission = track(user)
+    client.force_login(user)
+    response = client.post(
+        f"/requests/{submission.pk}/filing/", filing_form(filed_at=filed.strftime("%Y-%m-%dT%H:%M"), timezone=zone)
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert 'href="#id_filed_at"' in page
+    assert f'value="{filed:%Y-%m-%dT%H:%M}"' in page  # what was typed is kept
+    assert f'<option value="{zone}" selected>' in page
+    assert 'value="REF-123"' in page
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.DRAFT
+    assert Event.objects.filter(submission_id=submission.pk).count() == 1

@@ -94,14 +94,6 @@ def test_it_refuses_a_filing_date_in_the_future(guide):
     assert submission.status == SubmissionStatus.DRAFT
 
 
-def test_it_refuses_a_filing_date_before_the_plan_existed(guide):
-    submission = track(make_person())
-    with pytest.raises(TrackingError) as error:
-        file(submission, when=datetime.datetime(2025, 1, 19, 23, 0), now=NOW)
-    assert "20 January 2025" in error.value.message
-    assert Event.objects.filter(submission_id=submission.pk).count() == 1
-
-
 def test_it_records_a_filing_once_for_the_same_token(guide):
     submission = track(make_person())
     kwargs = {
