@@ -1,4 +1,5 @@
-"""Request tracking's data: submissions, their status changes, screenshots, evidence events, reminders.
+"""Request tracking's data: submissions, their status changes and clarification pauses, screenshots,
+evidence events, reminders.
 
 Every query for these starts from the owner (`Submission.objects.for_user`); editors have no
 permission on any of them. Facts about the guide are copied onto a submission when it is made, so
@@ -18,6 +19,7 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..tracking import deadlines
 from ..tracking.deadlines import DUE_SOON_DAYS
 from .guide import Action, ActionKind, Law
 
@@ -117,15 +119,24 @@ class Submission(models.Model):
     form_fields = models.JSONField(default=list, blank=True)
     # Filing.
     status = models.CharField(max_length=12, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT)
+    # When the person says they filed (it may be years before they found this site), and when the
+    # filing was recorded here by the site's clock (the `filed` event's time).
     filed_at = models.DateTimeField(null=True, blank=True)
     filed_timezone = models.CharField(max_length=64, blank=True, help_text=_("IANA time zone of the person."))
+    filing_recorded_at = models.DateTimeField(null=True, blank=True)
     reference = models.CharField(max_length=200, blank=True)
     confirmation_text = models.TextField(blank=True)
-    # Deadlines, computed from the jurisdiction's rule when filed.
+    # Deadlines, computed from the jurisdiction's rule when filed (kept here as it was then:
+    # deadlines.DeadlineRule.as_dict(); empty for requests filed before rules were kept), and
+    # moved by the pauses while the company asked for clarification.
+    deadline_rule = models.JSONField(default=dict, blank=True)
     due_on = models.DateField(null=True, blank=True)
     extended_due_on = models.DateField(null=True, blank=True)
     extended = models.BooleanField(default=False)
     acknowledge_by = models.DateField(null=True, blank=True)
+    paused_since = models.DateField(
+        null=True, blank=True, help_text=_("While the company waits for an answer to its request for clarification.")
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -152,6 +163,15 @@ class Submission(models.Model):
     def current_due_on(self) -> datetime.date | None:
         return self.extended_due_on if self.extended else self.due_on
 
+    @property
+    def received_on(self) -> datetime.date | None:
+        """The day the person says they filed, where they were: the day deadlines count from."""
+        return self.filed_at.astimezone(self.person_zone()).date() if self.filed_at else None
+
+    def pauses(self) -> list[deadlines.Pause]:
+        """The company's requests for clarification, as the deadline arithmetic reads them."""
+        return [pause.as_pause() for pause in self.clarification_pauses.all()]
+
     def guide_facts(self) -> dict[str, str]:
         """The guide's facts this submission was made with, under their own names: what its first
         evidence event, its evidence record and the account export state about them."""
@@ -170,10 +190,12 @@ class Submission(models.Model):
         return {
             "reference": self.reference,
             "confirmation_text": self.confirmation_text,
+            "deadline_rule": self.deadline_rule or None,
             "due_on": _iso(self.due_on),
             "extended_due_on": _iso(self.extended_due_on),
             "extended": self.extended,
             "acknowledge_by": _iso(self.acknowledge_by),
+            "paused_since": _iso(self.paused_since),
         }
 
     def person_zone(self) -> ZoneInfo:
@@ -204,6 +226,35 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.status} on {self.happened_on}"
+
+
+class ClarificationPause(models.Model):
+    """The company asked for clarification on a day, and the person answered on a later one (blank
+    while it waits): where the request's rule has the pause (UK GDPR Art. 12A), those days do not
+    count towards its deadline (tracking/deadlines.py). One at a time per request."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="clarification_pauses")
+    asked_on = models.DateField()
+    answered_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["asked_on", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission"], condition=Q(answered_on__isnull=True), name="one_open_pause_per_submission"
+            ),
+            models.CheckConstraint(
+                condition=Q(answered_on__isnull=True) | Q(answered_on__gte=F("asked_on")),
+                name="pause_answered_on_or_after_asked",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"clarification asked on {self.asked_on}, answered on {self.answered_on or '-'}"
+
+    def as_pause(self) -> deadlines.Pause:
+        return deadlines.Pause(self.asked_on, self.answered_on)
 
 
 class Attachment(models.Model):

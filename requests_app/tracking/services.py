@@ -286,6 +286,8 @@ def record_filing(
     submission.status = SubmissionStatus.FILED
     submission.filed_at = filed_at
     submission.filed_timezone = timezone_name
+    submission.filing_recorded_at = now
+    submission.deadline_rule = rule.as_dict()
     submission.reference = reference
     submission.confirmation_text = confirmation_text
     submission.due_on = deadlines.due_date(received, rule)
@@ -297,6 +299,8 @@ def record_filing(
             "status",
             "filed_at",
             "filed_timezone",
+            "filing_recorded_at",
+            "deadline_rule",
             "reference",
             "confirmation_text",
             "due_on",
@@ -323,6 +327,7 @@ def record_filing(
             "filed_local": filed_at.isoformat(),
             "timezone": timezone_name,
             "received_on": received.isoformat(),
+            "deadline_rule": submission.deadline_rule,
             "reference_hmac": digest(submission, reference) if reference else None,
             "confirmation_hmac": digest(submission, confirmation_text) if confirmation_text else None,
             "due_on": iso(submission.due_on),

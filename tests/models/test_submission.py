@@ -47,11 +47,48 @@ def test_it_states_what_filing_recorded_with_dates_in_iso_8601():
     assert submission.filing_facts() == {
         "reference": "REF-1",
         "confirmation_text": "",
+        "deadline_rule": None,  # kept from when it is filed through the services
         "due_on": (SUBMISSION_NOW.date() + datetime.timedelta(days=5)).isoformat(),
         "extended_due_on": "2025-04-30",
         "extended": False,
         "acknowledge_by": None,
+        "paused_since": None,
     }
+
+
+def test_it_states_the_rule_it_was_filed_under_and_a_pause():
+    rule = {"unit": "months", "amount": 1, "clarification_pause": True}
+    submission = make_submission(due_in=5, deadline_rule=rule, paused_since=datetime.date(2025, 2, 20))
+    facts = submission.filing_facts()
+    assert (facts["deadline_rule"], facts["paused_since"]) == (rule, "2025-02-20")
+
+
+def test_the_receipt_day_is_the_filing_day_where_the_person_was():
+    submission = Submission(
+        filed_timezone="Europe/Berlin", filed_at=datetime.datetime(2025, 1, 31, 23, 30, tzinfo=datetime.UTC)
+    )
+    assert submission.received_on == datetime.date(2025, 2, 1)
+    assert Submission().received_on is None
+
+
+def test_filings_recorded_before_the_field_get_their_filed_events_time():
+    """Migration 0010 reads when each filing was recorded off its `filed` event."""
+    import importlib
+
+    from django.apps import apps
+
+    from requests_app.evidence.events import append_event
+
+    migration = importlib.import_module("requests_app.migrations.0010_submission_filing_dates_and_pauses")
+    recorded = SUBMISSION_NOW - datetime.timedelta(days=2)
+    submission = make_submission(due_in=5)
+    draft = make_submission(due_in=5, status="draft")
+    append_event(submission=submission, event_type="filed", data={}, at=recorded)
+    migration.record_when_filings_were_recorded(apps, None)
+    submission.refresh_from_db()
+    draft.refresh_from_db()
+    assert submission.filing_recorded_at == recorded
+    assert draft.filing_recorded_at is None
 
 
 def test_originals_leave_out_the_escalations():

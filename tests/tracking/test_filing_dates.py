@@ -41,8 +41,9 @@ def test_an_objection_filed_in_2025_is_recorded_in_2026_and_overdue_at_once(guid
     assert now_standing.key == "overdue"
     assert now_standing.detail == "Overdue by 642 days (was due 28 February 2025)"
     filed = Event.objects.get(submission_id=submission.pk, type="filed")
-    assert filed.at == NOW  # recorded by the site's clock, today
+    assert filed.at == submission.filing_recorded_at == NOW  # recorded by the site's clock, today
     assert filed.data["received_on"] == "2025-01-31"  # filed as the person states it
+    assert submission.received_on == datetime.date(2025, 1, 31)
 
 
 @pytest.mark.django_db
