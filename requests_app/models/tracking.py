@@ -168,6 +168,16 @@ class Submission(models.Model):
         """The day the person says they filed, where they were: the day deadlines count from."""
         return self.filed_at.astimezone(self.person_zone()).date() if self.filed_at else None
 
+    @property
+    def recorded_on(self) -> datetime.date | None:
+        """The day the filing was recorded here (the site's clock), where the person filed."""
+        return self.filing_recorded_at.astimezone(self.person_zone()).date() if self.filing_recorded_at else None
+
+    @property
+    def recorded_later(self) -> bool:
+        """Whether the filing was recorded here on a later day than the person says they filed."""
+        return bool(self.received_on and self.recorded_on and self.recorded_on > self.received_on)
+
     def pauses(self) -> list[deadlines.Pause]:
         """The company's requests for clarification, as the deadline arithmetic reads them."""
         return [pause.as_pause() for pause in self.clarification_pauses.all()]

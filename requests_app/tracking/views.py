@@ -46,6 +46,9 @@ DASHBOARD_FIELDS = (
     "extended_due_on",
     "extended",
     "filed_timezone",
+    "filed_at",
+    "filing_recorded_at",
+    "paused_since",
     "created_at",
 )
 
@@ -138,6 +141,11 @@ def _detail_context(request: HttpRequest, submission: Submission, **forms: Any) 
         "is_escalation": submission.kind == ActionKind.ESCALATION,
         "can_add_attachment": len(attachments) < MAX_FILES_PER_SUBMISSION,
         "filed_local": submission.filed_at.astimezone(submission.person_zone()) if submission.filed_at else None,
+        "recorded_local": (
+            submission.filing_recorded_at.astimezone(submission.person_zone())
+            if submission.filing_recorded_at
+            else None
+        ),
         "has_extension": submission.extended_due_on is not None,
     }
     if submission.status == SubmissionStatus.DRAFT:

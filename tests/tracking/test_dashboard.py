@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from requests_app.models import Submission
@@ -25,6 +27,19 @@ def test_it_shows_overdue_requests_first_and_unmistakably(client):
     days = (overdue.person_today() - overdue.due_on).days  # today where the person filed
     assert f"Overdue by {days} days" in page
     assert page.index("Overdue by") < page.index("Not filed yet")
+
+
+def test_it_says_when_a_request_filed_long_ago_was_recorded_here(client):
+    make_guide()
+    user = make_person(plan=plan_with(2))
+    recorded = datetime.datetime(2026, 12, 2, 17, 0, tzinfo=datetime.UTC)
+    file(track(user, item="object-ai-instagram#1"), when=datetime.datetime(2025, 1, 31, 14, 30), now=recorded)
+    file(track(user, item="object-ai-instagram#2"), when=datetime.datetime(2026, 12, 2, 9, 0), now=recorded)
+    client.force_login(user)
+    page = client.get("/requests/").content.decode()
+    # Said once: for the request recorded later than it was filed, not for the one recorded the same day.
+    assert page.count("recorded here on") == 1
+    assert "Filed on 31 January 2025, recorded here on 2 December 2026" in page
 
 
 def test_it_offers_to_track_the_plans_untracked_requests(client):

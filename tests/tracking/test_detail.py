@@ -124,3 +124,26 @@ def test_it_404s_for_an_unknown_id(client):
     user = make_person(plan=GERMAN_PLAN)
     client.force_login(user)
     assert client.get("/requests/00000000-0000-0000-0000-000000000000/").status_code == 404
+
+
+def test_it_says_when_a_request_was_filed_as_stated_and_when_it_was_recorded_here(client):
+    make_guide()
+    user = make_person()
+    recorded = datetime.datetime(2026, 12, 2, 17, 0, tzinfo=datetime.UTC)
+    submission = file(track(user), when=datetime.datetime(2025, 1, 31, 14, 30), now=recorded)
+    client.force_login(user)
+    page = client.get(f"/requests/{submission.pk}/").content.decode()
+    assert "<dt>Filed, as you stated it</dt><dd>31 January 2025, 14:30 (Europe/Berlin)</dd>" in page
+    assert "<dt>Recorded here</dt><dd>2 December 2026, 18:00 (Europe/Berlin)</dd>" in page
+    assert "Deadlines count from the day you filed, 31 January 2025, not from the day you recorded it here." in page
+
+
+def test_a_request_recorded_the_day_it_was_filed_does_not_explain_the_difference(client):
+    make_guide()
+    user = make_person()
+    recorded = datetime.datetime(2025, 1, 31, 16, 0, tzinfo=datetime.UTC)
+    submission = file(track(user), when=datetime.datetime(2025, 1, 31, 14, 30), now=recorded)
+    client.force_login(user)
+    page = client.get(f"/requests/{submission.pk}/").content.decode()
+    assert "<dt>Recorded here</dt><dd>31 January 2025, 17:00 (Europe/Berlin)</dd>" in page
+    assert "not from the day you recorded it here" not in page
