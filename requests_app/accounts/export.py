@@ -1,8 +1,8 @@
 """Everything an account holds, as one zip: the data as JSON, the uploaded files and the evidence.
 
 `export_account` says what the account itself holds (never its secrets); `export_data` adds the
-plan, every submission with its status changes, reminders, evidence events and attachments'
-metadata; `export_archive` puts each uploaded file in the archive under `attachments/`, beside the
+plan, every submission with its status changes, clarification pauses, reminders, evidence events and
+attachments' metadata; `export_archive` puts each uploaded file in the archive under `attachments/`, beside the
 evidence pack. Built in memory: a person has at most a few dozen submissions of at most ten 10 MB
 images each.
 """
@@ -90,6 +90,7 @@ def _submission(submission: Submission, events: list[Event]) -> dict[str, Any]:
         "status": submission.status,
         "filed_at": _iso(submission.filed_at),
         "filed_timezone": submission.filed_timezone,
+        "filing_recorded_at": _iso(submission.filing_recorded_at),
         **submission.filing_facts(),
         "created_at": _iso(submission.created_at),
         "status_changes": [
@@ -100,6 +101,10 @@ def _submission(submission: Submission, events: list[Event]) -> dict[str, Any]:
                 "reply_text": change.reply_text,
             }
             for change in submission.status_changes.all()
+        ],
+        "clarification_pauses": [
+            {"asked_on": _iso(pause.asked_on), "answered_on": _iso(pause.answered_on)}
+            for pause in submission.clarification_pauses.all()
         ],
         "attachments": [
             {
@@ -140,7 +145,7 @@ def export_data(user: Any) -> dict[str, Any]:
     submissions = list(
         Submission.objects.for_user(user)
         .order_by("created_at", "pk")
-        .prefetch_related("status_changes", "attachments", "reminders")
+        .prefetch_related("status_changes", "clarification_pauses", "attachments", "reminders")
         .defer("attachments__content")
     )
     events: dict[Any, list[Event]] = {}

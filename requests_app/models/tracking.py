@@ -57,8 +57,11 @@ class SubmissionQuerySet(models.QuerySet):
         return self.filter(escalates__isnull=True)
 
     def by_urgency(self, today: datetime.date) -> SubmissionQuerySet:
-        """Most urgent first: overdue, due within a week, waiting, escalated, answered, drafts."""
-        waiting = Q(status__in=WAITING_STATUSES)
+        """Most urgent first: overdue, due within a week or waiting for the person's answer to a
+        request for clarification (the clock is stopped: it is their move), waiting, escalated,
+        answered, drafts."""
+        paused = Q(status__in=WAITING_STATUSES, paused_since__isnull=False)
+        waiting = Q(status__in=WAITING_STATUSES, paused_since__isnull=True)
         return (
             self.annotate(
                 current_due=Case(When(extended=True, then=F("extended_due_on")), default=F("due_on")),
@@ -70,6 +73,7 @@ class SubmissionQuerySet(models.QuerySet):
                         waiting & Q(current_due__lte=today + datetime.timedelta(days=DUE_SOON_DAYS)),
                         then=Value(1),
                     ),
+                    When(paused, then=Value(1)),
                     When(waiting, then=Value(2)),
                     When(status=SubmissionStatus.ESCALATED, then=Value(3)),
                     When(status__in=list(ANSWERED_STATUSES), then=Value(4)),

@@ -20,7 +20,7 @@ from ..web.forms import ErrorSummaryMixin
 from ..web.widgets import WIDGET_RENDERER, HiddenInputWithoutId
 from . import uploads
 from .escalation import Authority
-from .services import EXTENDED, REPLY_ONLY, TrackingError, new_token
+from .services import CLARIFICATION_ANSWERED, CLARIFICATION_ASKED, EXTENDED, REPLY_ONLY, TrackingError, new_token
 
 TOKEN_RE = re.compile(r"[0-9a-f]{32}")
 NOTE_MAX = 2_000
@@ -152,6 +152,11 @@ UPDATE_CHOICES = [
     (REPLY_ONLY, _("They replied, and nothing else changed")),
     ("withdrawn", _("I withdrew the request")),
 ]
+# Offered only where the request's clock stops for clarification (services.clarification_offered).
+CLARIFICATION_CHOICES = {
+    CLARIFICATION_ASKED: _("They asked me for clarification (the deadline pauses)"),
+    CLARIFICATION_ANSWERED: _("I answered their request for clarification (the deadline runs again)"),
+}
 
 
 class UpdateForm(TrackingForm):
@@ -184,6 +189,16 @@ class UpdateForm(TrackingForm):
         validators=[MaxLengthValidator(NOTE_MAX, _("The note must be %(limit_value)d characters or fewer"))],
     )
     field_order = ["what", "happened_on", "reply_text", "note", "token"]
+
+    def __init__(self, *args: Any, clarification: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offered = list(UPDATE_CHOICES)
+        if clarification is not None:
+            offered.insert(1, (clarification, CLARIFICATION_CHOICES[clarification]))
+        # Every kind of update is a valid answer, so that one not offered here reaches the service,
+        # which says why it cannot be recorded; the radios show what this request offers.
+        self.fields["what"].choices = [*UPDATE_CHOICES, *CLARIFICATION_CHOICES.items()]
+        self.fields["what"].widget.choices = offered
 
 
 class EscalateForm(TrackingForm):

@@ -7,6 +7,9 @@ database, so either both exist or neither does. The unique constraint on (submis
 date) makes each reminder happen once, however often and wherever the command runs; the task
 itself sends at most once (it marks the reminder sent under a row lock).
 
+While the company waits for the person's answer to a request for clarification, the clock is
+stopped and nothing is sent; the answer moves the due date, and the new date gets its own reminders.
+
 An email says only what the person needs: whom the request went to, the due date and a link to the
 request page. Never the letter, the account name or anything else that was filed: mailboxes are
 read on shared screens, and mail travels further than this site's pages.
@@ -84,7 +87,7 @@ def due_reminders(now: datetime.datetime | None = None) -> Iterator[DueReminder]
     utc_today = now.astimezone(datetime.UTC).date()
     low, high = utc_today - datetime.timedelta(days=_SEARCH_DAYS), utc_today + datetime.timedelta(days=_SEARCH_DAYS)
     candidates = (
-        Submission.objects.filter(status__in=REMINDED_STATUSES)
+        Submission.objects.filter(status__in=REMINDED_STATUSES, paused_since__isnull=True)
         .filter(Q(extended=False, due_on__range=(low, high)) | Q(extended=True, extended_due_on__range=(low, high)))
         .exclude(user__email="")
         .exclude(user__account_settings__reminder_emails=False)
@@ -132,11 +135,13 @@ def enqueue_due_reminders(now: datetime.datetime | None = None) -> int:
 
 
 def still_due(reminder: Reminder) -> bool:
-    """Whether the reminder still says something true (unanswered, the due date unchanged) and is
-    still wanted (the person may have turned reminders off since it was queued)."""
+    """Whether the reminder still says something true (unanswered, the due date unchanged, the clock
+    not stopped for clarification) and is still wanted (the person may have turned reminders off
+    since it was queued)."""
     submission = reminder.submission
     return (
         submission.status in REMINDED_STATUSES
+        and submission.paused_since is None
         and submission.current_due_on == reminder.due_on
         and AccountSettings.reminders_wanted(submission.user_id)
     )

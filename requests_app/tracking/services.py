@@ -31,8 +31,10 @@ from ..letters.contract import format_date
 from ..letters.render import compose
 from ..letters.sandbox import LetterError
 from ..models import (
+    WAITING_STATUSES,
     Action,
     Attachment,
+    ClarificationPause,
     Event,
     EventType,
     StatusChange,
@@ -40,7 +42,7 @@ from ..models import (
     SubmissionStatus,
 )
 from . import deadlines
-from .rules import deadline_rule
+from .rules import deadline_rule, filed_rule
 from .uploads import MAX_FILES_PER_SUBMISSION, CleanImage
 
 # A filing time this far ahead of the server's clock is still "now" (a phone's clock may run fast).
@@ -48,6 +50,10 @@ CLOCK_SKEW = datetime.timedelta(minutes=5)
 # What `record_update` records besides a new status.
 EXTENDED = "extended"
 REPLY_ONLY = "reply"
+# The company asked for clarification, and the person answered: where the request's rule has the
+# pause, the days between do not count towards its deadline (deadlines.py).
+CLARIFICATION_ASKED = "clarification_asked"
+CLARIFICATION_ANSWERED = "clarification_answered"
 
 
 class TrackingError(ValueError):
@@ -410,7 +416,10 @@ def record_update(
     """Record what the company did: a new status, an extension, or just its reply; (change, recorded now).
 
     `what` is a status (acknowledged, granted, refused, withdrawn), `EXTENDED` (the company said it
-    needs longer: the extended due date applies) or `REPLY_ONLY` (a reply with no change of status).
+    needs longer: the extended due date applies), `REPLY_ONLY` (a reply with no change of status),
+    or, where the request's rule stops the clock for clarification, `CLARIFICATION_ASKED` (the
+    clock stops on `happened_on`) and `CLARIFICATION_ANSWERED` (it runs again after `happened_on`,
+    and the due dates move by the days it stood still).
     """
     now = now or timezone.now()
     submission = lock(submission)
@@ -425,6 +434,8 @@ def record_update(
         SubmissionStatus.WITHDRAWN,
         EXTENDED,
         REPLY_ONLY,
+        CLARIFICATION_ASKED,
+        CLARIFICATION_ANSWERED,
     }
     if what not in allowed:
         raise TrackingError(_("Select what happened"), field="what")
@@ -442,8 +453,10 @@ def record_update(
             % {"date": format_date(filed_on, translation.get_language() or "en")},
             field="happened_on",
         )
+    if what in (CLARIFICATION_ASKED, CLARIFICATION_ANSWERED):
+        check_clarification(submission, what, happened_on, today)
     previous = submission.status
-    new_status = previous if what in (EXTENDED, REPLY_ONLY) else what
+    new_status = previous if what in (EXTENDED, REPLY_ONLY, CLARIFICATION_ASKED, CLARIFICATION_ANSWERED) else what
     change = StatusChange(
         submission=submission,
         status=new_status,
@@ -461,8 +474,30 @@ def record_update(
     if what == EXTENDED:
         submission.extended = True
         fields.append("extended")
+    if what in (CLARIFICATION_ASKED, CLARIFICATION_ANSWERED):
+        fields += do_clarification(submission, what, happened_on, today, now)
     submission.save(update_fields=fields)
-    if what != REPLY_ONLY:
+    if what in (CLARIFICATION_ASKED, CLARIFICATION_ANSWERED):
+        append_event(
+            submission=submission,
+            event_type=EventType.STATUS_CHANGED,
+            data={
+                "from": previous,
+                "status": new_status,
+                "extended": False,
+                "clarification": "asked" if what == CLARIFICATION_ASKED else "answered",
+                # While the company waits for the answer no date is due: the answer moves it.
+                "due_on": None if submission.paused_since else iso(submission.current_due_on),
+                "extended_due_on": None if submission.paused_since else iso(submission.extended_due_on),
+                "paused_days": paused_days(submission, today),
+                "happened_on": happened_on.isoformat(),
+                "note_hmac": digest(submission, note) if note else None,
+                "status_change": change.pk,
+                "token": token,
+            },
+            at=now,
+        )
+    elif what != REPLY_ONLY:
         append_event(
             submission=submission,
             event_type=EventType.STATUS_CHANGED,
@@ -491,3 +526,88 @@ def record_update(
             at=now,
         )
     return change, True
+
+
+# --- the clock that stops for clarification -------------------------------------------------------
+
+
+def clarification_offered(submission: Submission) -> str | None:
+    """What the request page offers to record about clarification: `CLARIFICATION_ANSWERED` while the
+    company waits for an answer, `CLARIFICATION_ASKED` where the request's rule stops the clock and
+    it is still waiting for the company, else None (the option is not there)."""
+    if submission.paused_since is not None:
+        return CLARIFICATION_ANSWERED
+    if submission.status in WAITING_STATUSES and filed_rule(submission).pauses_for(submission.received_on):
+        return CLARIFICATION_ASKED
+    return None
+
+
+def check_clarification(submission: Submission, what: str, happened_on: datetime.date, today: datetime.date) -> None:
+    """A TrackingError unless `what` (asked or answered) can be recorded on `happened_on`; the
+    caller holds the submission's row lock and has checked the day is between filing and today."""
+    language = translation.get_language() or "en"
+    if what == CLARIFICATION_ANSWERED:
+        if submission.paused_since is None:
+            raise TrackingError(_("The company is not waiting for an answer from you"), field="what")
+        if happened_on < submission.paused_since:
+            raise TrackingError(
+                _("The date must be on or after %(date)s, when the company asked for clarification")
+                % {"date": format_date(submission.paused_since, language)},
+                field="happened_on",
+            )
+        return
+    if not filed_rule(submission).pauses_for(submission.received_on):
+        raise TrackingError(
+            _("The deadline for this request does not stop while the company asks for clarification"), field="what"
+        )
+    if submission.paused_since is not None:
+        raise TrackingError(
+            _("The company is already waiting for your answer: record when you answered first"), field="what"
+        )
+    if submission.status not in WAITING_STATUSES:
+        raise TrackingError(_("Only a request still waiting for an answer can be paused"), field="what")
+    answered = [pause.answered_on for pause in submission.pauses() if pause.answered_on is not None]
+    if answered and happened_on < max(answered):
+        raise TrackingError(
+            _("The date must be on or after %(date)s, when you answered the last request for clarification")
+            % {"date": format_date(max(answered), language)},
+            field="happened_on",
+        )
+    due = submission.current_due_on
+    if due is not None and happened_on > due:
+        # Days after a deadline has passed do not count towards it: asking then stops nothing.
+        raise TrackingError(
+            _("The deadline passed on %(date)s: asking for clarification after it does not pause it")
+            % {"date": format_date(due, language)},
+            field="happened_on",
+        )
+
+
+def do_clarification(
+    submission: Submission, what: str, happened_on: datetime.date, today: datetime.date, now: datetime.datetime
+) -> list[str]:
+    """Open or close the pause and move the due dates; the submission's fields to save. Checked
+    first by `check_clarification`; the caller holds the row lock."""
+    if what == CLARIFICATION_ASKED:
+        pause = ClarificationPause(submission=submission, asked_on=happened_on, created_at=now)
+        pause.full_clean(exclude=["submission"], validate_constraints=False)
+        pause.save(force_insert=True)
+        submission.paused_since = happened_on
+        return ["paused_since"]
+    submission.clarification_pauses.filter(answered_on__isnull=True).update(answered_on=happened_on)
+    submission.paused_since = None
+    rule, received, pauses = filed_rule(submission), submission.received_on, submission.pauses()
+    try:
+        submission.due_on = deadlines.due_date(received, rule, pauses, today=today)
+        submission.extended_due_on = deadlines.extended_due_date(received, rule, pauses, today=today)
+    except ValueError as exc:  # the checks above keep the pauses within what the law allows
+        raise TrackingError(_("This date does not fit the request's other dates"), field="happened_on") from exc
+    return ["paused_since", "due_on", "extended_due_on"]
+
+
+def paused_days(submission: Submission, today: datetime.date) -> int:
+    """How many days the company's requests for clarification have stopped the request's clock."""
+    pauses = submission.pauses()
+    if not pauses:
+        return 0
+    return deadlines.paused_days(submission.received_on, filed_rule(submission), pauses, today)

@@ -8,6 +8,7 @@ allowed".
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -29,7 +30,8 @@ from . import escalation, services
 from .calendar_file import deadline_calendar
 from .forms import EscalateForm, FilingForm, TrackForm, UpdateForm, UploadForm
 from .ownership import submission_url, submission_view
-from .standing import can_escalate, standing
+from .rules import filed_rule
+from .standing import PausedDeadline, can_escalate, paused_deadline, standing
 from .time_zones import usual_time_zone
 from .uploads import FILE_EXTENSIONS, MAX_FILES_PER_SUBMISSION
 
@@ -125,6 +127,16 @@ def _default_timezone(submission: Submission) -> str:
     return usual_time_zone(Region.objects.filter(slug=submission.region_slug).first())
 
 
+def _paused_deadline(submission: Submission, today: datetime.date) -> PausedDeadline | None:
+    # Only a rule that stops the clock can have pauses: no query for the others.
+    if submission.filed_at is None:
+        return None
+    rule = filed_rule(submission)
+    if not rule.clarification_pause:
+        return None
+    return paused_deadline(submission.received_on, rule, submission.pauses(), today)
+
+
 def _detail_context(request: HttpRequest, submission: Submission, **forms: Any) -> dict[str, Any]:
     today = submission.person_today()
     attachments = list(submission.attachments.defer("content"))
@@ -147,11 +159,14 @@ def _detail_context(request: HttpRequest, submission: Submission, **forms: Any) 
             else None
         ),
         "has_extension": submission.extended_due_on is not None,
+        "paused_deadline": _paused_deadline(submission, today),
     }
     if submission.status == SubmissionStatus.DRAFT:
         context["filing_form"] = forms.get("filing_form") or FilingForm(default_timezone=_default_timezone(submission))
     else:
-        context["update_form"] = forms.get("update_form") or UpdateForm(initial={"happened_on": today})
+        context["update_form"] = forms.get("update_form") or UpdateForm(
+            initial={"happened_on": today}, clarification=services.clarification_offered(submission)
+        )
     if context["can_add_attachment"] or "upload_form" in forms:
         context["upload_form"] = forms.get("upload_form") or UploadForm()
     if can_escalate(submission, today):
@@ -175,7 +190,9 @@ def detail(request: HttpRequest, submission: Submission) -> TemplateResponse:
     """One request: its facts, the letter as filed, deadlines, timeline, screenshots and forms.
 
     Queries: the submission, its screenshots (without their bytes), status changes, events and
-    escalations, the region (drafts) or the escalation routes (overdue and refused requests).
+    escalations, the region (drafts) or the escalation routes (overdue and refused requests), the
+    clarification pauses (where the request's rule has them), the jurisdiction (requests filed
+    before their rule was kept on them).
     """
     return TemplateResponse(request, "requests_app/tracking/detail.html", _detail_context(request, submission))
 
@@ -238,7 +255,7 @@ def record_update(request: HttpRequest, submission: Submission) -> HttpResponseB
     return _record(
         request,
         submission,
-        UpdateForm(request.POST),
+        UpdateForm(request.POST, clarification=services.clarification_offered(submission)),
         "update_form",
         # The form's fields are the service's arguments: what, happened_on, reply_text, note, token.
         save=lambda data: services.record_update(submission=submission, **data),
@@ -310,5 +327,7 @@ def deadline_ics(request: HttpRequest, submission: Submission) -> HttpResponse:
     due = submission.current_due_on
     if due is None:
         raise Http404("This request has no due date yet.")
+    if submission.paused_since is not None:
+        raise Http404("The deadline is paused while the company waits for an answer.")
     calendar = deadline_calendar(submission, due, request.build_absolute_uri(submission_url(submission)))
     return download(calendar, content_type="text/calendar; charset=utf-8", filename=f"deadline-{due.isoformat()}.ics")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import io
 import json
@@ -16,10 +17,10 @@ from requests_app.accounts.mfa_secrets import seal
 from requests_app.evidence.record import verify_record
 from requests_app.evidence.signing_key import trusted_public_keys
 from requests_app.tracking import uploads
-from requests_app.tracking.services import add_attachment, new_token
+from requests_app.tracking.services import CLARIFICATION_ASKED, add_attachment, new_token, record_update
 from tests.factories.accounts import make_user
 from tests.factories.images import png_bytes
-from tests.factories.tracking import file, make_guide, make_person, track
+from tests.factories.tracking import UK_ITEM, UK_PLAN, file, make_guide, make_person, track, uk_access_requests_pause
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +85,27 @@ def test_it_contains_the_plan_submissions_events_and_files(client):
     record = json.loads(pack.attachments["evidence-pack.json"].get_file().read_bytes())
     [item] = record["records"]
     assert verify_record(item, trusted_public_keys()).ok
+
+
+def test_it_says_when_each_filing_was_recorded_and_when_the_clock_stopped(client, monkeypatch):
+    make_guide()
+    uk_access_requests_pause(monkeypatch)
+    user = make_person("sam@example.org", plan=UK_PLAN)
+    recorded = datetime.datetime(2026, 3, 20, 12, tzinfo=datetime.UTC)
+    submission = file(
+        track(user, item=UK_ITEM), when=datetime.datetime(2026, 3, 2, 10), zone="Europe/London", now=recorded
+    )
+    record_update(
+        submission=submission, what=CLARIFICATION_ASKED, happened_on=datetime.date(2026, 3, 3), note="",
+        reply_text="", token=new_token(), now=recorded,
+    )  # fmt: skip
+    client.force_login(user)
+    data, _archive = download(client)
+    [exported] = data["submissions"]
+    assert exported["filed_at"] == "2026-03-02T10:00:00+00:00"
+    assert exported["filing_recorded_at"] == "2026-03-20T12:00:00+00:00"
+    assert exported["clarification_pauses"] == [{"asked_on": "2026-03-03", "answered_on": None}]
+    assert exported["paused_since"] == "2026-03-03"
 
 
 def test_it_holds_nothing_of_another_account(client):

@@ -1,5 +1,6 @@
-"""Tracked requests: a person with a claimed plan, requests tracked and filed through the services, and a
-filed submission made directly in the database (for reminders and `verify_evidence`)."""
+"""Tracked requests: a person with a claimed plan, requests tracked and filed through the services, a UK
+access request whose clock stops for clarification, and a filed submission made directly in the
+database (for reminders and `verify_evidence`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import datetime
 from django.utils import timezone
 
 from requests_app.models import Plan, Submission
+from requests_app.tracking import rules
 from requests_app.tracking.services import create_submission, new_token, record_filing
 from tests.factories.accounts import make_user
 from tests.factories.guide import make_letter, make_meta_guide
@@ -27,6 +29,22 @@ GERMAN_PLAN = {
     "done": [],
 }
 ITEM = "object-ai-instagram#1"
+# A UK person with WhatsApp: its data rights form carries an access request, whose clock stops while
+# Meta asks for clarification (UK GDPR Art. 12A), once content says so (`uk_access_requests_pause`).
+UK_PLAN = {
+    "version": 1,
+    "answers": {
+        "country": "united-kingdom",
+        "platforms": ["whatsapp"],
+        "accounts": {"whatsapp": 1},
+        "handles": {"whatsapp": ["+44 7700 900123"]},
+        "name": "Sam Taylor",
+        "email": "sam@example.org",
+    },
+    "done": [],
+}
+UK_ITEM = "rights-whatsapp"
+UK_PAUSE_FROM = datetime.date(2026, 2, 5)
 STARTED = datetime.datetime(2025, 1, 20, 9, 0, tzinfo=datetime.UTC)
 
 
@@ -69,6 +87,18 @@ def make_person(email: str = "anna@example.org", *, plan: dict | None = None, st
     user = make_user(email)
     Plan.objects.create(user=user, data=plan or GERMAN_PLAN, created_at=started)
     return user
+
+
+def uk_access_requests_pause(monkeypatch) -> None:
+    """Give UK access requests (WhatsApp's rights form here) the clarification pause, as content will
+    (tracking/rules.py, `clarification_pause`), for requests received from 5 February 2026."""
+
+    def pause(submission, jurisdiction):
+        if jurisdiction.law == "uk_gdpr" and submission.action_slug == UK_ITEM:
+            return True, UK_PAUSE_FROM
+        return False, None
+
+    monkeypatch.setattr(rules, "clarification_pause", pause)
 
 
 def track(user, item: str = ITEM, language: str = "en", now: datetime.datetime | None = None) -> Submission:

