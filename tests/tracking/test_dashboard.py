@@ -110,11 +110,15 @@ def test_a_row_of_every_standing_needs_no_query_of_its_own(client, django_assert
     for number, status in enumerate(statuses, start=1):
         submission = file(track(user, item=f"object-ai-instagram#{number}"))
         Submission.objects.filter(pk=submission.pk).update(status=status, extended=number % 2 == 0)
+    # And one waiting for the person's answer to a request for clarification.
+    paused = file(track(user, item="object-ai-instagram#8"))
+    Submission.objects.filter(pk=paused.pk).update(paused_since=datetime.date(2025, 2, 10))
     client.force_login(user)
     client.get("/requests/")
     with django_assert_num_queries(7):
         response = client.get("/requests/")
     html = response.content.decode()
-    assert html.count('class="task request ') == len(statuses)
-    for key in ("draft", "answered", "escalated"):
+    assert html.count('class="task request ') == len(statuses) + 1
+    for key in ("draft", "answered", "escalated", "paused"):
         assert f"request-{key}" in html
+    assert "The company asked for clarification on 10 February 2025: the deadline is paused until you answer" in html
