@@ -25,7 +25,8 @@ from uuid import UUID
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import Attachment, Event, EventType, StatusChange, Submission
+from ..models import Attachment, ClarificationPause, Event, EventType, StatusChange, Submission
+from ..tracking.deadlines import Pause
 from .canonical import canonical_json
 from .chain import format_timestamp
 from .events import event_dict, next_event
@@ -48,6 +49,7 @@ def facts_for(
     attachments: Sequence[Attachment],
     escalations: Sequence[UUID],
     generated_at: datetime.datetime,
+    pauses: Sequence[Pause] = (),
 ) -> dict[str, Any]:
     """What the record states about a submission; all of it is signed.
 
@@ -55,7 +57,8 @@ def facts_for(
     hold (`letter_hmac` of the `letter_frozen` event is HMAC-SHA256(evidence_key, text)), so the
     holder of this record can match its texts to the chain, and nobody without it can.
     `filed_at` is UTC and `filed_at_local` the same moment where the person was, with `timezone`
-    naming the zone.
+    naming the zone; both, and `filed_on`, are as the person states them, `recorded_at` is when
+    the site recorded the filing (record.py says which clock each date is).
     """
     filed_event = next((event for event in events if event.type == EventType.FILED), None)
     filed_local = submission.filed_at.astimezone(submission.person_zone()) if submission.filed_at else None
@@ -82,8 +85,17 @@ def facts_for(
         "filed_at": _timestamp(submission.filed_at),
         "filed_at_local": filed_local.isoformat() if filed_local else None,
         "timezone": submission.filed_timezone or None,
+        "filed_on": submission.received_on.isoformat() if submission.received_on else None,
         "recorded_at": _timestamp(filed_event.at) if filed_event else None,
         **submission.filing_facts(),
+        "clarification_pauses": [
+            {
+                "asked_on": pause.asked_on.isoformat(),
+                "answered_on": pause.answered_on.isoformat() if pause.answered_on else None,
+                "days": None if pause.answered_on is None else pause.days(pause.answered_on),
+            }
+            for pause in pauses
+        ],
         "escalates": str(submission.escalates_id) if submission.escalates_id else None,
         "escalations": [str(pk) for pk in escalations],
         "status_changes": [
@@ -120,6 +132,7 @@ class Evidence:
     events: list[Event]
     status_changes: dict[int, StatusChange] = field(default_factory=dict)
     attachments: list[Attachment] = field(default_factory=list)
+    pauses: list[Pause] = field(default_factory=list)
 
     @property
     def record_bytes(self) -> bytes:
@@ -130,7 +143,7 @@ def _gather(submissions: Sequence[Submission], *, exported: str | None, now: dat
     """Records for `submissions` in a constant number of queries, appending `exported` events first.
 
     Queries: events, (the export events' insert), status changes, attachments with their bytes,
-    escalations, the plan.
+    clarification pauses, escalations, the plan.
     """
     ids = [submission.pk for submission in submissions]
     events: dict[UUID, list[Event]] = defaultdict(list)
@@ -157,6 +170,9 @@ def _gather(submissions: Sequence[Submission], *, exported: str | None, now: dat
     attachments: dict[UUID, list[Attachment]] = defaultdict(list)
     for item in Attachment.objects.filter(submission_id__in=ids).order_by("created_at", "pk"):
         attachments[item.submission_id].append(item)
+    pauses: dict[UUID, list[Pause]] = defaultdict(list)
+    for pause in ClarificationPause.objects.filter(submission_id__in=ids).order_by("asked_on", "created_at", "pk"):
+        pauses[pause.submission_id].append(pause.as_pause())
     escalations: dict[UUID, list[UUID]] = defaultdict(list)
     for original, escalation in (
         Submission.objects.filter(escalates_id__in=ids).order_by("created_at", "pk").values_list("escalates_id", "pk")
@@ -174,6 +190,7 @@ def _gather(submissions: Sequence[Submission], *, exported: str | None, now: dat
             attachments=attachments[submission.pk],
             escalations=escalations[submission.pk],
             generated_at=now,
+            pauses=pauses[submission.pk],
         )
         record = build_record(facts=facts, events=[event_dict(event) for event in chain], private_key=key)
         result.append(
@@ -183,6 +200,7 @@ def _gather(submissions: Sequence[Submission], *, exported: str | None, now: dat
                 events=chain,
                 status_changes={change.pk: change for change in changes[submission.pk]},
                 attachments=attachments[submission.pk],
+                pauses=pauses[submission.pk],
             )
         )
     return result

@@ -1,8 +1,9 @@
 """The evidence PDF of one request, or the pack of all of a person's requests: PDF/A-3b with the
 signed record embedded (`evidence.json`, or `evidence-pack.json` for a pack).
 
-What a person reads: who, what, when (UTC and their local time), the text exactly as filed, the
-timeline, the screenshots, the deadlines, the chain head and signature, and a QR code to /verify/.
+What a person reads: who, what, when (UTC and their local time; filed as they state it, recorded by
+this site's clock), the text exactly as filed, the timeline, the screenshots, the deadlines and what
+paused them, the chain head and signature, and a QR code to /verify/.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import StatusChange
-from ..tracking.standing import standing
+from ..tracking.rules import filed_rule
+from ..tracking.standing import paused_deadline, standing
 from ..web.pdf import render_pdf, safe_url_fetcher
 from .export import PACK_FORMAT, Evidence, pack_bytes
 from .pdf_reader import PACK_FILENAME, RECORD_FILENAME
@@ -91,6 +93,8 @@ def _section(item: Evidence) -> dict[str, Any]:
     ]
     facts = item.record["submission"]
     generated = _parse_timestamp(facts["generated_at"])
+    today = submission.person_today(generated)
+    recorded_utc = _parse_timestamp(facts["recorded_at"]) if facts.get("recorded_at") else None
     return {
         "submission": submission,
         "facts": facts,
@@ -98,9 +102,21 @@ def _section(item: Evidence) -> dict[str, Any]:
         "zone": str(zone),
         "filed_utc": submission.filed_at.astimezone(datetime.UTC) if submission.filed_at else None,
         "filed_local": submission.filed_at.astimezone(zone) if submission.filed_at else None,
-        "recorded_utc": _parse_timestamp(facts["recorded_at"]) if facts.get("recorded_at") else None,
+        "recorded_utc": recorded_utc,
+        "recorded_local": recorded_utc.astimezone(zone) if recorded_utc else None,
+        # Days between the filing as stated and its recording here, when that is a day or more.
+        "recorded_after_days": (
+            (recorded_utc.astimezone(zone).date() - submission.received_on).days
+            if recorded_utc and submission.received_on and recorded_utc.astimezone(zone).date() > submission.received_on
+            else 0
+        ),
         "generated_utc": generated,
-        "standing": standing(submission, submission.person_today(generated)),
+        "standing": standing(submission, today),
+        "paused_deadline": (
+            paused_deadline(submission.received_on, filed_rule(submission), item.pauses, today)
+            if item.pauses and submission.received_on
+            else None
+        ),
         "timeline": timeline,
         "screenshots": screenshots,
         "head": item.record["head"],

@@ -4,6 +4,22 @@ The evidence record (embedded in the evidence PDF as `evidence.json`, checked by
 `manage.py verify_evidence`) carries the submission's facts, the chained events and an Ed25519
 signature over the chain head and the SHA-256 of the facts, so a change to any character of the
 record is detected. Pure: keys are passed in (the site's own are `signing_key.py`'s).
+
+Whose word each date in the facts is. As the person states it (a filing may be recorded years
+after it was made): `filed_at` (UTC), `filed_at_local` with `timezone`, `filed_on` (that day where
+the person was, the day deadlines count from), `status_changes[].happened_on` and
+`clarification_pauses[]` (`asked_on`, `answered_on`, and `days`, the days the pause stopped the
+clock, both its first and last day counted, null while the company waits for the answer). By the
+site's clock: `created_at`, `recorded_at` (when the filing was recorded here), `attachments[].added_at`,
+`generated_at` and every event's `at`. Computed: `due_on`, `extended_due_on`, `acknowledge_by`
+from `filed_on`, the pauses and `deadline_rule` (the rule as tracking/deadlines.py writes it; null
+for requests filed before rules were kept), `paused_since` while the clock is stopped.
+
+Versions: facts beyond `REQUIRED_FACTS` are open, so a field may be added within a format, and a
+reader must not require one that earlier records lack (added to v1 in December 2026: `filed_on`,
+`deadline_rule`, `paused_since`, `clarification_pauses`). Changing what a field means, or adding
+an event type (a verifier refuses types it does not know), needs a new format; so a clarification
+is recorded as a `status_changed` event whose data says `clarification`: asked or answered.
 """
 
 from __future__ import annotations

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from requests_app.evidence import signing_key as signing_key_module
-from requests_app.evidence.chain import keyed_digest
+from requests_app.evidence.chain import format_timestamp, keyed_digest
 from requests_app.evidence.export import export_evidence, pack_bytes, record_for
 from requests_app.evidence.keys import key_id, private_key_pem, trusted_keys
 from requests_app.evidence.record import verify_record
 from requests_app.evidence.signing_key import _cached_signing_key, load_signing_key, signing_key
 from requests_app.models import Event, Submission
+from requests_app.tracking.services import CLARIFICATION_ANSWERED, CLARIFICATION_ASKED, new_token, record_update
 from tests.factories.evidence import SITE_KEY, edit_event_in_the_database, filed_request, use_site_key
-from tests.factories.tracking import make_guide, make_person, track
+from tests.factories.tracking import UK_ITEM, UK_PLAN, file, make_guide, make_person, track, uk_access_requests_pause
 
 pytestmark = pytest.mark.django_db
 TRUSTED = trusted_keys(SITE_KEY)
@@ -103,6 +105,43 @@ def test_the_chain_is_the_event_rows_in_order():
     assert record["head"] == {"hash": rows[-1].hash, "length": len(rows)}
 
 
+def test_it_says_whose_word_each_date_is_and_the_rule_the_deadlines_come_from():
+    submission = filed_request()
+    facts = record_for(submission)["submission"]
+    # As the person states it: the day, where they were, that the deadlines count from.
+    assert facts["filed_on"] == "2025-01-31"
+    # By the site's clock: the filed event's time.
+    filed = Event.objects.get(submission_id=submission.pk, type="filed")
+    assert facts["recorded_at"] == format_timestamp(filed.at) == format_timestamp(submission.filing_recorded_at)
+    assert facts["deadline_rule"] == {
+        "unit": "months", "amount": 1, "extension_amount": 2, "next_working_day": False, "holiday_calendar": "",
+        "acknowledge_business_days": 0, "clarification_pause": False, "clarification_pause_from": None,
+    }  # fmt: skip
+    assert (facts["paused_since"], facts["clarification_pauses"]) == (None, [])
+
+
+def test_it_states_the_clarification_pauses_and_verifies(monkeypatch):
+    uk_access_requests_pause(monkeypatch)
+    submission = file(
+        track(make_person("sam@example.org", plan=UK_PLAN), item=UK_ITEM),
+        when=datetime.datetime(2026, 3, 2, 10), zone="Europe/London",
+    )  # fmt: skip
+    for what, day in ((CLARIFICATION_ASKED, "2026-03-03"), (CLARIFICATION_ANSWERED, "2026-03-12")):
+        record_update(
+            submission=submission, what=what, happened_on=datetime.date.fromisoformat(day), note="", reply_text="",
+            token=new_token(), now=datetime.datetime.fromisoformat(day).replace(hour=18, tzinfo=datetime.UTC),
+        )  # fmt: skip
+    submission.refresh_from_db()
+    record = record_for(submission)
+    assert verify_record(record, TRUSTED).ok
+    facts = record["submission"]
+    assert facts["clarification_pauses"] == [{"asked_on": "2026-03-03", "answered_on": "2026-03-12", "days": 10}]
+    assert (facts["due_on"], facts["extended_due_on"]) == ("2026-04-13", "2026-06-12")
+    assert facts["deadline_rule"]["clarification_pause_from"] == "2026-02-05"
+    changes = [event["data"] for event in record["events"] if event["type"] == "status_changed"]
+    assert [change["clarification"] for change in changes] == ["asked", "answered"]
+
+
 def test_a_draft_has_a_record_too_without_filing_facts():
     submission = track(make_person())
     record = record_for(submission)
@@ -174,13 +213,13 @@ def test_the_pack_holds_every_request_of_the_person_and_none_of_anyone_else():
 
 def test_the_export_takes_the_same_queries_for_one_request_or_many(django_assert_num_queries):
     """Queries: lock the submissions, their events, insert the export events, status changes,
-    attachments, escalations; plus the transaction's savepoint bookkeeping."""
+    attachments, clarification pauses, escalations; plus the transaction's savepoint bookkeeping."""
     person = make_person()
     submission = filed_request(person)
     for number in range(4):
         _copy(submission, f"copy-{number}")
     assert Submission.objects.filter(user=person).count() == 5
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         items = export_evidence(person)
     assert len(items) == 5
 

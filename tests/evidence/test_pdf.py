@@ -15,12 +15,18 @@ from requests_app.evidence.keys import trusted_keys
 from requests_app.evidence.pdf import qr_data_url
 from requests_app.evidence.record import verify_record
 from requests_app.models import Action, Event, LetterTemplate, Plan, Submission
-from requests_app.tracking.services import add_attachment, new_token, record_update
+from requests_app.tracking.services import (
+    CLARIFICATION_ANSWERED,
+    CLARIFICATION_ASKED,
+    add_attachment,
+    new_token,
+    record_update,
+)
 from requests_app.web import pdf
 from tests.factories.accounts import PASSWORD
 from tests.factories.evidence import SITE_KEY, filed_request, screenshot, use_site_key
 from tests.factories.pdf import RecordingServer, embedded_files, pdf_pages, pdf_text, pdfa_status
-from tests.factories.tracking import make_guide, make_person
+from tests.factories.tracking import UK_ITEM, UK_PLAN, file, make_guide, make_person, track, uk_access_requests_pause
 
 pytestmark = pytest.mark.django_db
 TRUSTED = trusted_keys(SITE_KEY)
@@ -115,6 +121,55 @@ def test_the_text_is_extractable_and_says_who_what_when(client, tmp_path):
     assert record["signature"]["public_key"].splitlines()[1] in flat
     assert "http://testserver/verify/" in flat
     assert "This evidence record was exported as a PDF." in flat
+
+
+def test_it_says_the_filing_date_is_their_word_and_the_recording_the_sites(client, tmp_path):
+    submission = filed_request()
+    text = " ".join(pdf_text(content_of(download(signed_in(client, submission.user), submission)), tmp_path).split())
+    assert "Filed, as they state it, where they were: Friday 31 January 2025, 14:30:00" in text
+    assert "Filed, as they state it, in UTC: 31 January 2025, 13:30:00 UTC" in text
+    recorded = submission.filing_recorded_at
+    assert (
+        f"Recorded on Opt-Out Guide, by its clock: {recorded.astimezone(datetime.UTC):%-d %B %Y, %H:%M:%S} UTC" in text
+    )
+    days = (submission.recorded_on - datetime.date(2025, 1, 31)).days
+    assert (
+        f"The filing was recorded here {days} days after the date they give for it. This site attests when it was "
+        "recorded, not when it was filed; the deadlines count from the date they give." in text
+    )
+
+
+def test_a_filing_recorded_the_day_it_was_made_needs_no_such_note(client, tmp_path):
+    user = make_person()
+    now = datetime.datetime(2025, 1, 31, 15, 0, tzinfo=datetime.UTC)
+    submission = file(track(user), when=datetime.datetime(2025, 1, 31, 14, 30), now=now)
+    text = " ".join(pdf_text(content_of(download(signed_in(client, user), submission)), tmp_path).split())
+    assert "Recorded on Opt-Out Guide, by its clock: 31 January 2025, 15:00:00 UTC" in text
+    assert "after the date they give for it" not in text
+
+
+def test_it_says_how_the_clarification_pauses_moved_the_deadline(client, tmp_path, monkeypatch):
+    uk_access_requests_pause(monkeypatch)
+    user = make_person("sam@example.org", plan=UK_PLAN)
+    submission = file(track(user, item=UK_ITEM), when=datetime.datetime(2026, 3, 2, 10), zone="Europe/London")
+    for what, day in ((CLARIFICATION_ASKED, "2026-03-03"), (CLARIFICATION_ANSWERED, "2026-03-12")):
+        record_update(
+            submission=submission, what=what, happened_on=datetime.date.fromisoformat(day), note="", reply_text="",
+            token=new_token(),
+        )  # fmt: skip
+    pdf_bytes = content_of(download(signed_in(client, user), submission))
+    text = " ".join(pdf_text(pdf_bytes, tmp_path).split())
+    assert "Answer due: 13 April 2026" in text
+    assert (
+        "Paused for clarification: asked on 3 March 2026, answered on 12 March 2026: 10 days, both days counted."
+        in text
+    )
+    assert "Due without the pauses: 2 April 2026 (2 June 2026 if extended)" in text
+    assert "The company asked for clarification on 3 March 2026: the deadline paused." in text
+    assert "They answered the request for clarification on 12 March 2026: the deadline ran again, with the answer due on 13 April 2026." in text
+    record = json.loads(embedded_files(pdf_bytes)["evidence.json"])
+    assert record["submission"]["clarification_pauses"][0]["days"] == 10
+    assert verify_record(record, TRUSTED).ok
 
 
 def test_each_page_is_numbered_and_names_its_record(client, tmp_path):
