@@ -68,7 +68,10 @@ class TrackForm(forms.Form):
 class FilingForm(TrackingForm):
     filed_at = forms.DateTimeField(
         label=_("When did you file it?"),
-        help_text=_("The date and time you sent the form or email, where you were. For example, 31/01/2025 14:30."),
+        help_text=_(
+            "The date and time you sent the form or email, where you were: any day from 25 May 2018 to today. "
+            "For example, 31/01/2025 14:30."
+        ),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         error_messages={

@@ -17,7 +17,7 @@ from requests_app.tracking import deadlines
 from requests_app.wizard import plan_session
 from tests.factories.accounts import PASSWORD, make_user
 from tests.factories.images import png_bytes
-from tests.factories.tracking import GERMAN_PLAN, make_guide
+from tests.factories.tracking import GERMAN_PLAN, UK_ITEM, UK_PLAN, file, make_guide, track, uk_access_requests_pause
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 SCREENSHOTS = os.environ.get("SCREENSHOT_DIR", "")
@@ -118,3 +118,97 @@ def test_a_bad_screenshot_is_refused_and_the_form_keeps_what_was_typed(live_serv
     assert_accessible(page)
     shoot(page, "filing-error")
     assert Submission.objects.get(user=user).status == "draft"
+
+
+def sign_in(page, live_server, email):
+    page.goto(live_server.url + "/accounts/login/?next=/requests/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/requests/")
+
+
+def test_a_person_in_germany_records_an_objection_filed_on_31_january_2025_and_sees_it_overdue(live_server, page):
+    """The issue's journey: the plan made today, the objection filed long before."""
+    make_guide()
+    user = make_user("anna@example.org")
+    Plan.objects.create(user=user, data=GERMAN_PLAN)
+    sign_in(page, live_server, "anna@example.org")
+    page.locator("li", has_text="Object to Instagram").get_by_role("button", name="Track this request").click()
+    page.wait_for_url("**/requests/*-*/")
+    page.get_by_label("When did you file it?").fill("2025-01-31T14:30")
+    page.get_by_label("Your time zone").select_option("Europe/Berlin")
+    page.get_by_role("button", name="Record filing").click()
+    page.wait_for_url("**#deadlines")
+
+    assert page.locator(".due-date").first.inner_text() == "28 February 2025"
+    overdue = (datetime.datetime.now(ZoneInfo("Europe/Berlin")).date() - datetime.date(2025, 2, 28)).days
+    assert page.get_by_text(f"Overdue by {overdue} days (was due 28 February 2025)").is_visible()
+    summary = page.locator(".summary-list").first
+    assert "31 January 2025, 14:30 (Europe/Berlin)" in summary.inner_text()
+    assert "Recorded here" in summary.inner_text()
+    assert page.get_by_text("Deadlines count from the day you filed, 31 January 2025").is_visible()
+    assert_accessible(page)
+    shoot(page, "request-filed-long-ago")
+
+    page.goto(live_server.url + "/requests/")
+    assert page.locator(".tag-red", has_text="Overdue").is_visible()
+    assert page.get_by_text(f"Overdue by {overdue} days (was due 28 February 2025)").is_visible()
+    assert page.get_by_text("Filed on 31 January 2025, recorded here on").is_visible()
+    assert_accessible(page)
+    shoot(page, "dashboard-filed-long-ago")
+
+
+def test_a_filing_date_before_the_gdpr_is_refused_at_the_field(live_server, page):
+    make_guide()
+    user = make_user("anna@example.org")
+    Plan.objects.create(user=user, data=GERMAN_PLAN)
+    sign_in(page, live_server, "anna@example.org")
+    page.locator("li", has_text="Object to Instagram").get_by_role("button", name="Track this request").click()
+    page.wait_for_url("**/requests/*-*/")
+    page.get_by_label("When did you file it?").fill("2018-05-24T23:00")
+    page.get_by_label("Reference or confirmation code (optional)").fill("REF-OLD")
+    page.get_by_role("button", name="Record filing").click()
+    message = "The date you filed must be on or after 25 May 2018, when the GDPR began to apply"
+    assert page.get_by_role("alert").get_by_role("link", name=message).is_visible()
+    assert page.get_by_label("When did you file it?").input_value() == "2018-05-24T23:00"
+    assert page.get_by_label("Reference or confirmation code (optional)").input_value() == "REF-OLD"
+    assert_accessible(page)
+    assert Submission.objects.get(user=user).status == "draft"
+
+
+def test_a_uk_access_request_paused_for_clarification_shows_its_moved_due_date(live_server, page, monkeypatch):
+    make_guide()
+    uk_access_requests_pause(monkeypatch)
+    user = make_user("sam@example.org")
+    Plan.objects.create(user=user, data=UK_PLAN)
+    submission = file(track(user, item=UK_ITEM), when=datetime.datetime(2026, 3, 2, 10, 0), zone="Europe/London")
+    sign_in(page, live_server, "sam@example.org")
+    page.goto(live_server.url + f"/requests/{submission.pk}/")
+
+    page.get_by_label("They asked me for clarification (the deadline pauses)").check()
+    page.get_by_label("When?").fill("2026-03-03")
+    page.get_by_label("Their reply (optional)").fill("Which chats do you want a copy of?")
+    page.get_by_role("button", name="Record", exact=True).click()
+    page.wait_for_url("**#timeline")
+    assert page.locator(".tag", has_text="Paused").first.is_visible()
+    assert page.get_by_text("The company asked for clarification on 3 March 2026: the deadline is paused").is_visible()
+    assert page.get_by_role("link", name="Add the due date to your calendar").count() == 0
+    assert_accessible(page)
+    shoot(page, "request-paused")
+
+    page.get_by_label("I answered their request for clarification (the deadline runs again)").check()
+    page.get_by_label("When?").fill("2026-03-12")
+    page.get_by_role("button", name="Record", exact=True).click()
+    page.wait_for_url("**#timeline")
+    assert page.locator(".due-date").first.inner_text() == "13 April 2026"
+    explained = page.locator("#clarification")
+    assert (
+        "The company asked for clarification on 3 March 2026; the deadline was paused for 10 days, "
+        "until you answered on 12 March 2026." in explained.inner_text()
+    )
+    assert "Without the pause the answer would have been due on 2 April 2026." in explained.inner_text()
+    assert_accessible(page)
+    shoot(page, "request-pause-explained")
+    submission.refresh_from_db()
+    assert submission.due_on == datetime.date(2026, 4, 13)

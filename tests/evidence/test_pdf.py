@@ -166,7 +166,10 @@ def test_it_says_how_the_clarification_pauses_moved_the_deadline(client, tmp_pat
     )
     assert "Due without the pauses: 2 April 2026 (2 June 2026 if extended)" in text
     assert "The company asked for clarification on 3 March 2026: the deadline paused." in text
-    assert "They answered the request for clarification on 12 March 2026: the deadline ran again, with the answer due on 13 April 2026." in text
+    assert (
+        "They answered the request for clarification on 12 March 2026: the deadline ran again, with the answer due on 13 April 2026."
+        in text
+    )
     record = json.loads(embedded_files(pdf_bytes)["evidence.json"])
     assert record["submission"]["clarification_pauses"][0]["days"] == 10
     assert verify_record(record, TRUSTED).ok
