@@ -606,8 +606,9 @@ def do_clarification(
 
 
 def paused_days(submission: Submission, today: datetime.date) -> int:
-    """How many days the company's requests for clarification have stopped the request's clock."""
-    pauses = submission.pauses()
+    """How many days the answered requests for clarification stopped the request's clock: the days
+    that moved its stored due dates (one still waiting for an answer is not counted yet)."""
+    pauses = [pause for pause in submission.pauses() if not pause.is_open]
     if not pauses:
         return 0
     return deadlines.paused_days(submission.received_on, filed_rule(submission), pauses, today)

@@ -64,6 +64,7 @@ def test_the_issue_example_asked_on_3_march_answered_on_12_march(guide):
     asked = Event.objects.filter(submission_id=submission.pk, type="status_changed").get()
     assert asked.data["clarification"] == "asked"
     assert asked.data["due_on"] is None  # nothing is due while the company waits
+    assert asked.data["paused_days"] == 0  # the days of an unanswered pause are not counted yet
     assert asked.data["happened_on"] == "2026-03-03"
     assert Event.objects.filter(submission_id=submission.pk, type="reply_recorded").count() == 1
 

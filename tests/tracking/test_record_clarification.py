@@ -84,7 +84,7 @@ def test_asked_then_answered_moves_the_due_date_and_the_page_says_why(client, sa
     )
     assert "Without the pause the answer would have been due on 2 April 2026." in page
     assert "both days included" in page
-    assert "You answered on 12 March 2026: the deadline runs again, the answer is due on 13 April 2026." in page
+    assert "You answered on 12 March 2026: the deadline ran again, with the answer due on 13 April 2026." in page
     assert "deadline.ics" in page
     overdue = (timezone.localdate() - datetime.date(2026, 4, 13)).days
     assert f"Overdue by {overdue} days (was due 13 April 2026)" in page
