@@ -174,6 +174,26 @@ def test_it_says_how_the_clarification_pauses_moved_the_deadline(client, tmp_pat
     assert record["submission"]["clarification_pauses"][0]["days"] == 10
     assert verify_record(record, TRUSTED).ok
 
+    # Asked again: while the company waits, no date is due; the record says what an answer would give.
+    record_update(
+        submission=submission, what=CLARIFICATION_ASKED, happened_on=datetime.date(2026, 3, 20), note="",
+        reply_text="", token=new_token(),
+    )  # fmt: skip
+    pdf_bytes = content_of(download(client, submission))
+    text = " ".join(pdf_text(pdf_bytes, tmp_path).split())
+    assert "Answer due: 13 April 2026" not in text
+    assert "Answer due: paused; if they answer on the day this record was made," in text
+    assert (
+        "Paused for clarification: asked on 20 March 2026, not answered yet: no date is due until the answer." in text
+    )
+    record = json.loads(embedded_files(pdf_bytes)["evidence.json"])
+    assert record["submission"]["paused_since"] == "2026-03-20"
+    assert record["submission"]["clarification_pauses"][1] == {
+        "asked_on": "2026-03-20",
+        "answered_on": None,
+        "days": None,
+    }
+
 
 def test_each_page_is_numbered_and_names_its_record(client, tmp_path):
     submission = filed_request(replies=12)
