@@ -262,7 +262,9 @@ def check_pauses(
     pause that starts before the previous one was answered (a shared day is fine: it counts once);
     an unanswered pause followed by another.
     """
-    ordered = tuple(sorted(pauses, key=lambda pause: (pause.asked_on, pause.last_day(today))))
+    # An unanswered pause sorts after an answered one that starts and ends on the same days (asked
+    # and answered today, then asked again today), so the order the pauses come in never matters.
+    ordered = tuple(sorted(pauses, key=lambda pause: (pause.asked_on, pause.last_day(today), pause.is_open)))
     if ordered and not rule.pauses_for(received):
         raise ValueError("This deadline does not stop while the company asks for clarification.")
     previous: Pause | None = None

@@ -537,6 +537,16 @@ def test_the_order_the_pauses_are_given_in_does_not_matter():
     )
 
 
+def test_a_pause_asked_again_on_the_day_of_an_answer_is_the_last_whatever_the_order():
+    # Found by hypothesis in CI: answered on the day it was asked, asked again that day and still
+    # waiting; given in reverse, the waiting pause sorted first and the pair was refused.
+    received, today = D("2026-03-02"), D("2026-03-02")
+    answered, waiting = Pause(received, received), Pause(received, None)
+    forward = due_date(received, PAUSING, [answered, waiting], today=today)
+    assert due_date(received, PAUSING, [waiting, answered], today=today) == forward
+    assert deadlines.paused_days(received, PAUSING, [waiting, answered], today) == 1
+
+
 def test_pauses_need_today():
     with pytest.raises(ValueError, match="pass `today`"):
         due_date(D("2026-03-02"), PAUSING, pauses(("2026-03-03", "2026-03-04")))
