@@ -7,7 +7,6 @@ import datetime
 import itertools
 
 import pytest
-from django.utils import timezone
 
 from requests_app.letters.contract import format_date
 from requests_app.models import ClarificationPause, Event, StatusChange
@@ -64,7 +63,8 @@ def test_asked_then_answered_moves_the_due_date_and_the_page_says_why(client, sa
     page = client.get(f"/requests/{sam.pk}/").content.decode()
     assert 'class="tag tag-yellow">Paused<' in page
     assert "The company asked for clarification on 3 March 2026: the deadline is paused until you answer" in page
-    today = timezone.localdate()
+    sam.refresh_from_db()
+    today = sam.person_today()  # the page counts in the person's zone, not the server's
     if_today = deadlines.due_date(
         datetime.date(2026, 3, 2), filed_rule(sam), [deadlines.Pause(datetime.date(2026, 3, 3))], today=today
     )
@@ -86,7 +86,7 @@ def test_asked_then_answered_moves_the_due_date_and_the_page_says_why(client, sa
     assert "both days included" in page
     assert "You answered on 12 March 2026: the deadline ran again, with the answer due on 13 April 2026." in page
     assert "deadline.ics" in page
-    overdue = (timezone.localdate() - datetime.date(2026, 4, 13)).days
+    overdue = (sam.person_today() - datetime.date(2026, 4, 13)).days
     assert f"Overdue by {overdue} days (was due 13 April 2026)" in page
 
 
