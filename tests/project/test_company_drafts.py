@@ -44,13 +44,16 @@ def test_draft_has_company_platforms_and_actions(name):
     draft = _load(name)
     company = draft["company"]
     assert company["slug"] == name
-    assert company["trains_on_en"] and company["trains_on_de"]
+    assert company["trains_on_en"]
+    assert company["trains_on_de"]
     assert {"eu_eea", "switzerland", "uk", "rest"} <= set(company["controllers"])
     for controller in company["controllers"].values():
-        assert controller["name"] and controller["source_url"]
+        assert controller["name"]
+        assert controller["source_url"]
         assert isinstance(controller["last_verified_on"], datetime.date)
     assert company["lead_authority"]["name"]
-    assert draft["platforms"] and draft["actions"]
+    assert draft["platforms"]
+    assert draft["actions"]
     platforms = {p["slug"] for p in draft["platforms"]}
     assert all(a["platform"] in platforms for a in draft["actions"])
 
@@ -64,7 +67,8 @@ def test_every_step_is_sourced_and_dated(name):
             assert isinstance(step["last_verified_on"], datetime.date), step["slug"]
             assert step["last_verified_on"] <= datetime.date(2026, 12, 31), step["slug"]
             if step.get("unverified"):
-                assert step["caveat_en"] and step["caveat_de"], step["slug"]
+                assert step["caveat_en"], step["slug"]
+                assert step["caveat_de"], step["slug"]
 
 
 @pytest.mark.parametrize("name", COMPANIES)
@@ -82,7 +86,8 @@ def test_letters_exist_in_english_and_german(name):
             continue
         assert sorted(t["language"] for t in letters) == ["de", "en"], action["slug"]
         for template in letters:
-            assert template["subject"] and "{{ controller.name }}" in template["body"], action["slug"]
+            assert template["subject"], action["slug"]
+            assert "{{ controller.name }}" in template["body"], action["slug"]
             validate_template(template["subject"], template["body"])
 
 
