@@ -359,3 +359,60 @@ def test_the_verifier_and_the_site_agree_on_every_record(data, extra, length):
     assert _verifier_ok(encoded) == site_ok
     if encoded == record_bytes(record):
         assert site_ok
+
+
+# --- docs/EVIDENCE.md's worked example ----------------------------------------------------------
+
+DOCS = VERIFIER.parents[1] / "docs"
+
+
+def test_the_documented_example_is_what_the_site_writes_and_it_verifies(tmp_path):
+    import datetime
+    import hashlib
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from requests_app.evidence.chain import keyed_digest, make_event
+    from requests_app.evidence.keys import public_key_pem
+
+    key = Ed25519PrivateKey.from_private_bytes(hashlib.sha256(b"opt-out-guide documentation example key").digest())
+    submission, evidence_key = "0b7f3c5e-8d2a-4c1e-9f6b-3a5d7e9c1b2f", "00" * 32
+    text = "Dear Meta,\nI object to the use of my data to train AI.\nJürgen Müller"
+    start = datetime.datetime(2025, 1, 31, 9, 15, 0, 123456, tzinfo=datetime.UTC)
+    events = [
+        make_event(seq=0, event_type="created", at=start, submission=submission, data={}),
+        make_event(
+            seq=1,
+            event_type="letter_frozen",
+            at=start + datetime.timedelta(seconds=5),
+            submission=submission,
+            data={"letter_hmac": keyed_digest(evidence_key, text)},
+        ),
+    ]
+    facts = {
+        "id": submission,
+        "platform": "Instagram",
+        "action": "Object to AI training",
+        "text": text,
+        "evidence_key": evidence_key,
+        "filed_at": None,
+    }
+    example = (DOCS / "evidence-example" / "evidence.json").read_bytes()
+    pem = (DOCS / "evidence-example" / "key.pem").read_text()
+    assert record_bytes(build_record(facts=facts, events=events, private_key=key)) == example
+    assert public_key_pem(key) == pem
+    spec = (DOCS / "EVIDENCE.md").read_text()
+    assert example.decode() in spec
+    assert pem in spec
+    result = run_verifier(
+        DOCS / "evidence-example" / "evidence.json", "--public-key", DOCS / "evidence-example" / "key.pem", cwd=tmp_path
+    )
+    assert result.code == 0, result.output
+
+
+def test_the_documented_hand_check_runs(monkeypatch, capsys):
+    spec = (DOCS / "EVIDENCE.md").read_text()
+    code = spec.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(DOCS.parent)
+    exec(compile(code, "EVIDENCE.md", "exec"), {})  # noqa: S102 (our own documentation's example)
+    assert capsys.readouterr().out == "intact\n"
