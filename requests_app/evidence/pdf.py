@@ -25,6 +25,7 @@ from ..tracking.rules import filed_rule
 from ..tracking.standing import paused_deadline, standing
 from ..web.pdf import render_pdf, safe_url_fetcher
 from .export import PACK_FORMAT, Evidence, pack_bytes
+from .pdf_margins import margins
 from .pdf_reader import PACK_FILENAME, RECORD_FILENAME
 from .record import FORMAT
 
@@ -146,6 +147,7 @@ def render_evidence_pdf(items: Sequence[Evidence], *, verify_url: str, key_url: 
             "key_url": key_url,
             "qr": qr_data_url(verify_url),
             "generated_utc": generated_at.astimezone(datetime.UTC),
+            "margins": margins(),
         },
     )
     if pack:

@@ -10,6 +10,12 @@ raises for everything else, so the resource is neither fetched nor embedded:
   `.invalid` host that never resolves), so `{% static %}` links resolve to it. The path is read from
   the collected static root or through the staticfiles finders, never from the network.
 
+Every PDF is tagged (`pdf_tags=True`): a structure tree of headings, paragraphs, lists, tables and
+figures with their alt text, in reading order, with the document's language from `<html lang>`, so
+a screen reader can read it. WeasyPrint takes one `pdf_variant`; PDF/UA-1 and PDF/A-3b are separate
+variants, so the evidence PDFs stay PDF/A-3b (their embedded record needs PDF/A-3) and are tagged as
+well, without claiming PDF/UA conformance (docs/EVIDENCE.md, "Accessibility").
+
 WeasyPrint is slow to import (bench/README.md), so it is imported inside the functions that need it.
 """
 
@@ -100,8 +106,8 @@ def safe_url_fetcher() -> Any:
 
 
 def render_pdf(html: str, *, pdf_variant: str | None = None, attachments: list | None = None) -> bytes:
-    """Render `html` to PDF bytes; links to static files use `{% static %}` (resolved by the fetcher)."""
+    """Tagged PDF bytes of `html`; links to static files use `{% static %}` (resolved by the fetcher)."""
     from weasyprint import HTML
 
     document = HTML(string=html, base_url=STATIC_BASE_URL, url_fetcher=safe_url_fetcher())
-    return document.write_pdf(pdf_variant=pdf_variant, attachments=attachments or [])
+    return document.write_pdf(pdf_variant=pdf_variant, pdf_tags=True, attachments=attachments or [])

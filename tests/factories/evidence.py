@@ -81,3 +81,11 @@ def edit_event_in_the_database(event_id: int, data: dict) -> None:
                 cursor.execute(statement)
         else:
             cursor.execute("ALTER TABLE requests_app_event ENABLE TRIGGER USER")
+
+
+def second_request(submission: Submission) -> Submission:
+    """A copy of `submission` as another request of the same person (a pack of two)."""
+    copy = Submission.objects.get(pk=submission.pk)
+    copy.pk, copy.plan_item_key, copy.reference = None, "copy", "REF-SECOND"
+    copy.save(force_insert=True)
+    return copy

@@ -88,3 +88,30 @@ def pdf_pages(content: bytes, tmp_path: Path) -> int:
     path.write_bytes(content)
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     return int(info.split("Pages:")[1].split()[0])
+
+
+def structure(content: bytes) -> tuple[str, list[tuple[str, str]]]:
+    """(the document's /Lang, its structure elements in reading order as (tag, alt text or ""))."""
+    with pikepdf.open(io.BytesIO(content)) as document:
+        root = document.Root
+        lang = str(root.get("/Lang", ""))
+        elements: list[tuple[str, str]] = []
+
+        def walk(node: object) -> None:
+            if isinstance(node, pikepdf.Array):
+                for child in node:
+                    walk(child)
+            elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+                elements.append((str(node.S)[1:], str(node.get("/Alt", ""))))
+                walk(node.get("/K", pikepdf.Array()))
+            elif isinstance(node, pikepdf.Dictionary) and "/K" in node:
+                walk(node.K)
+
+        if "/StructTreeRoot" in root:
+            walk(root.StructTreeRoot)
+        return lang, elements
+
+
+def marked(content: bytes) -> bool:
+    with pikepdf.open(io.BytesIO(content)) as document:
+        return bool(document.Root.get("/MarkInfo", {}).get("/Marked", False))

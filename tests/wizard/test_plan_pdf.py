@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories.guide import make_answers, make_meta_guide, store_answers
-from tests.factories.pdf import RecordingServer, pdf_text
+from tests.factories.pdf import RecordingServer, marked, pdf_text, structure
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +36,22 @@ def test_it_downloads_the_plan_with_its_letters(client, tmp_path):
     assert "My posts show my children." in text
     assert "https://help.instagram.com/contact/767264225370182" in text
     assert "Opt-Out Guide sends nothing to Meta." in text
+
+
+def test_the_plan_pdf_is_tagged_with_headings_tables_and_language(client):
+    store_answers(client, make_answers())
+    content = client.get("/plan.pdf").content
+    assert marked(content)
+    lang, elements = structure(content)
+    assert lang == "en"
+    tags = [tag for tag, _alt in elements]
+    assert tags.count("H1") == 1
+    assert tags.index("H1") < tags.index("H2") < tags.index("H3")
+    assert "Table" in tags
+    table = tags.index("Table")
+    assert tags[table + 1 : table + 4] == ["TBody", "TR", "TH"]  # a row header, then its value
+    assert "TD" in tags
+    assert "L" in tags  # the steps, a numbered list
 
 
 def test_it_refuses_post(client):
