@@ -249,15 +249,23 @@ def event_hash(prev: bytes, event: Mapping[str, Any]) -> bytes:
     return hashlib.sha256(b"\x00" + prev + canonical_json(content)).digest()
 
 
+def _parse_head(head: Any) -> tuple[bytes | None, int | None] | None:
+    """The head's hash and length (each None where it is malformed), or None when the head is not an
+    object with exactly those two members. The chain check and the signature check both read it."""
+    if not isinstance(head, dict) or set(head) != {"hash", "length"}:
+        return None
+    length = head["length"]
+    return _hex32(head["hash"]), length if _is_int(length) and length >= 0 else None
+
+
 def check_chain(events: Any, head: Any, owner: str | None) -> Check:
     check = Check("hash chain (every event, in order, up to the head)")
     problems = check.problems
-    head_hash = head_length = None
-    if not isinstance(head, dict) or set(head) != {"hash", "length"}:
+    parsed = _parse_head(head)
+    head_hash, head_length = parsed or (None, None)
+    if parsed is None:
         problems.append("head is not an object with exactly 'hash' and 'length'")
     else:
-        head_hash = _hex32(head["hash"])
-        head_length = head["length"] if _is_int(head["length"]) and head["length"] >= 0 else None
         if head_hash is None:
             problems.append("head hash is not 64 lowercase hex digits")
         if head_length is None:
@@ -392,9 +400,7 @@ def check_signature(record: dict[str, Any], trusted: Mapping[str, Ed25519PublicK
         # Only the canonical encoding counts: base64's spare bits must not let a record vary.
         if raw is not None and (len(raw) != 64 or base64.b64encode(raw).decode("ascii") != value):
             raw = None
-    head_ok = isinstance(head, dict) and set(head) == {"hash", "length"}
-    head_hash = _hex32(head["hash"]) if head_ok else None
-    head_length = head["length"] if head_ok and _is_int(head["length"]) and head["length"] >= 0 else None
+    head_hash, head_length = _parse_head(head) or (None, None)
     if raw is None:
         check.problems.append("value is not a base64 Ed25519 signature (64 bytes, canonical base64)")
     elif head_hash is None or head_length is None or not isinstance(facts, dict):
@@ -405,7 +411,8 @@ def check_signature(record: dict[str, Any], trusted: Mapping[str, Ed25519PublicK
         except (InvalidSignature, ValueError, UnicodeEncodeError):
             check.problems.append("does not match the record (changed after signing, or signed with another key)")
     known = trusted.get(signer)
-    if known is None or key_id(known) != signer or public_key_pem(known) != public_key_pem(public_key):
+    # Compare whole keys: the 16-hex-digit id only finds the candidate.
+    if known is None or public_key_pem(known) != public_key_pem(public_key):
         trust.problems.append(f"signed with key {signer}, which is not among the --public-key files")
     else:
         trust.name = f"signing key {signer} is a trusted key"
