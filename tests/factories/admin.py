@@ -6,9 +6,18 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django import forms
 from django.contrib.auth.models import Group, User
 
-from requests_app.models import Action, Jurisdiction, LetterTemplate, Platform, PlatformController, Region, Step
+from requests_app.models import (
+    TEXT_MODELS,
+    Action,
+    Jurisdiction,
+    LetterTemplate,
+    Platform,
+    PlatformController,
+    Region,
+    Step,
+)
 
-CONTENT_MODELS = (Jurisdiction, Region, Platform, PlatformController, Action, Step, LetterTemplate)
+CONTENT_MODELS = (Jurisdiction, Region, Platform, PlatformController, Action, Step, LetterTemplate, *TEXT_MODELS)
 PASSWORD = "correct horse battery staple"
 
 
