@@ -283,6 +283,10 @@ class RegionAdmin(SimpleHistoryAdmin):
     ordering = ["order", "slug"]
     autocomplete_fields = ["jurisdiction"]
     inlines = [text_inline(RegionText)]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).prefetch_related("jurisdiction__texts")
+
     # Rendering rows is most of a change list's time; filters and search find the rest.
     list_per_page = 25
 
@@ -302,6 +306,9 @@ class PlatformControllerAdmin(SimpleHistoryAdmin):
     list_select_related = ["platform", "jurisdiction"]
     search_fields = ["name", "address", "platform__name", "jurisdiction__slug"]
     ordering = ["platform", "jurisdiction"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).prefetch_related("jurisdiction__texts")
 
 
 @admin.register(Action)
@@ -364,6 +371,10 @@ class StepAdmin(SimpleHistoryAdmin):
         ("Sources", {"fields": ["official_url", "source_url", "last_verified_on", "unverified"]}),
     ]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Each row names its action by its English title: one query for all of them.
+        return super().get_queryset(request).prefetch_related("action__texts")
+
     @admin.display(boolean=True, description=f"Stale (over {STALE_AFTER_DAYS} days)")
     def stale(self, obj: Step) -> bool:
         return obj.is_stale
@@ -379,6 +390,10 @@ class LetterTemplateAdmin(SimpleHistoryAdmin):
     ordering = ["action__order", "action__slug", "language"]
     autocomplete_fields = ["action"]
     readonly_fields = ["preview", "letter_variables", "reviewed_by", "reviewed_at"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).prefetch_related("action__texts")
+
     fields = ["action", "language", "subject", "body", "preview", "letter_variables", "reviewed_by", "reviewed_at"]
     actions = [mark_reviewed]
 

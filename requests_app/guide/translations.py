@@ -19,7 +19,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Case, Exists, OuterRef, QuerySet, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html
@@ -141,6 +141,16 @@ class TextInline(admin.StackedInline):
         self._parent = obj
         kwargs["form"] = type("TextRowForm", (self.form,), {"user": request.user})
         return super().get_formset(request, obj, **kwargs)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # English, the source, first; then the others in the order of settings.LANGUAGES.
+        order = [code for code, _name in settings.LANGUAGES]
+        position = Case(
+            When(language=SOURCE_LANGUAGE, then=Value(-1)),
+            *(When(language=code, then=Value(index)) for index, code in enumerate(order)),
+            default=Value(len(order)),
+        )
+        return super().get_queryset(request).order_by(position, "language")
 
     def get_extra(self, request: HttpRequest, obj: Translated | None = None, **kwargs: Any) -> int:
         return 1 if obj is None else 0  # a new object starts with its English text

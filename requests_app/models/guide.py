@@ -90,10 +90,10 @@ class Translated(models.Model):
         """The names of the translated fields (`title`, `body`, ...), in declaration order."""
         return cls.text_model().translated_fields()
 
-    def text(self, field: str, language: str | None = None) -> str:
-        """The field in `language` (default: the active one), falling back to English."""
+    def text(self, field: str, language: str | None = None, *, fallback: bool = True) -> str:
+        """The field in `language` (default: the active one), falling back to English unless told not to."""
         language = _language(language)
-        for code in (language, SOURCE_LANGUAGE):
+        for code in (language, SOURCE_LANGUAGE) if fallback else (language,):
             joined = f"_text_{field}_{code}"
             if joined in self.__dict__:
                 value = self.__dict__[joined]

@@ -59,3 +59,11 @@ def form_data(response) -> dict:
         for form in inline.formset.forms:
             add(form)
     return data
+
+
+def text_key(data: dict, field: str, language: str, prefix: str = "texts") -> str:
+    """The POST key of `field` in the inline row for `language`, as `form_data` collected it."""
+    for key, value in data.items():
+        if key.startswith(f"{prefix}-") and key.endswith("-language") and value == language:
+            return f"{key.removesuffix('-language')}-{field}"
+    raise KeyError(f"no {prefix} row in {language}")

@@ -36,6 +36,7 @@ def create_translated(model: type[Translated], **fields) -> Translated:
         obj.set_text(language, **values)
     return obj
 
+
 VERIFIED = datetime.date(2025, 5, 26)
 
 
