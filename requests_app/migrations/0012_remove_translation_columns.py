@@ -2,12 +2,15 @@
 
 Their text is in the text rows since 0011; kept apart from it so that no table is altered in the
 transaction that wrote rows referencing it (PostgreSQL refuses to alter a table with pending
-deferred-constraint events).
+deferred-constraint events). The required English columns first get a default, so that going
+backwards can add them again to tables that have rows (0011 then fills them from the rows).
 """
 
 from __future__ import annotations
 
-from django.db import migrations
+from django.db import migrations, models
+
+REQUIRED = {"jurisdiction": "name_en", "region": "name_en", "action": "title_en", "step": "title_en"}
 
 
 class Migration(migrations.Migration):
@@ -16,6 +19,13 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        *(
+            migrations.AlterField(
+                model_name=prefix + model, name=column, field=models.CharField(max_length=200, default="")
+            )
+            for model, column in REQUIRED.items()
+            for prefix in ("", "historical")
+        ),
         migrations.RemoveField(
             model_name='action',
             name='caveat_de',
