@@ -30,14 +30,18 @@ from ..letters.validate import validate_form_fields, validate_template
 from ..models import (
     STALE_AFTER_DAYS,
     Action,
+    ActionText,
     Jurisdiction,
+    JurisdictionText,
     LetterTemplate,
     Platform,
     PlatformController,
     Region,
+    RegionText,
     Step,
+    StepText,
 )
-from .markup import render_markdown
+from .translations import ReviewFilter, UnreviewedFilter, mark_reviewed, text_inline
 
 admin.site.site_header = "Opt-Out Guide content"
 admin.site.site_title = "Opt-Out Guide content"
@@ -105,6 +109,9 @@ class LetterTemplateForm(forms.ModelForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        # The languages of settings.LANGUAGES when the form is built, not when the model was: no migration.
+        if "language" in self.fields:
+            self.fields["language"].widget = forms.Select(choices=settings.LANGUAGES)
         # The body is kept as typed: a final line break is part of the letter people copy.
         if "body" in self.fields:
             self.fields["body"].strip = False
@@ -122,8 +129,7 @@ class LetterTemplateForm(forms.ModelForm):
 
 # An action's admin page, in the order editors work through it.
 ACTION_FIELDSETS = [
-    (None, {"fields": ["slug", "kind", "platform", "title_en", "title_de", "order"]}),
-    ("What people read", {"fields": ["summary_en", "summary_de", "caveat_en", "caveat_de"]}),
+    (None, {"fields": ["slug", "kind", "platform", "order"]}),
     ("Where it applies", {"fields": ["audience", "situations", "jurisdictions", "per_account"]}),
     (
         "Filing",
@@ -132,8 +138,6 @@ ACTION_FIELDSETS = [
                 "filing_method",
                 "official_url",
                 "email_to",
-                "legal_basis_en",
-                "legal_basis_de",
                 "form_fields",
                 "form_fields_preview",
             ]
@@ -190,7 +194,7 @@ class StaleFilter(admin.SimpleListFilter):
 
 class StepInline(admin.TabularInline):
     model = Step
-    fields = ["order", "slug", "title_en", "title_de", "last_verified_on", "unverified"]
+    fields = ["order", "slug", "last_verified_on", "unverified"]
     ordering = ["order", "pk"]
     extra = 0
     show_change_link = True
@@ -200,8 +204,8 @@ class StepInline(admin.TabularInline):
 class LetterTemplateInline(admin.StackedInline):
     model = LetterTemplate
     form = LetterTemplateForm
-    fields = ["language", "subject", "body", "preview"]
-    readonly_fields = ["preview"]
+    fields = ["language", "subject", "body", "preview", "reviewed_by", "reviewed_at"]
+    readonly_fields = ["preview", "reviewed_by", "reviewed_at"]
     extra = 0
     max_num = len(settings.LANGUAGES)
 
@@ -222,12 +226,13 @@ class PlatformControllerInline(admin.TabularInline):
 
 @admin.register(Jurisdiction)
 class JurisdictionAdmin(SimpleHistoryAdmin):
-    list_display = ["name_en", "slug", "law", "deadline", "authority_name_en", "region_count", "last_verified_on"]
-    list_filter = ["law", "deadline_unit", "next_working_day"]
-    search_fields = ["slug", "name_en", "name_de", "authority_name_en"]
+    list_display = ["__str__", "slug", "law", "deadline", "region_count", "last_verified_on"]
+    list_filter = [UnreviewedFilter, "law", "deadline_unit", "next_working_day"]
+    search_fields = ["slug", "texts__name", "texts__authority_name"]
     ordering = ["slug"]
+    inlines = [text_inline(JurisdictionText)]
     fieldsets = [
-        (None, {"fields": ["slug", "name_en", "name_de", "law", "rights"]}),
+        (None, {"fields": ["slug", "law", "rights"]}),
         (
             "Deadline rule",
             {
@@ -245,8 +250,6 @@ class JurisdictionAdmin(SimpleHistoryAdmin):
             "Authority",
             {
                 "fields": [
-                    "authority_name_en",
-                    "authority_name_de",
                     "authority_url",
                     "authority_complaint_url",
                     "authority_email",
@@ -273,12 +276,17 @@ class JurisdictionAdmin(SimpleHistoryAdmin):
 
 @admin.register(Region)
 class RegionAdmin(SimpleHistoryAdmin):
-    list_display = ["name_en", "name_de", "kind", "country_code", "subdivision_code", "jurisdiction", "order"]
-    list_filter = ["kind", "jurisdiction"]
+    list_display = ["__str__", "slug", "kind", "country_code", "subdivision_code", "jurisdiction", "order"]
+    list_filter = [UnreviewedFilter, "kind", "jurisdiction"]
     list_select_related = ["jurisdiction"]
-    search_fields = ["slug", "name_en", "name_de", "country_code", "subdivision_code"]
-    ordering = ["order", "name_en"]
+    search_fields = ["slug", "texts__name", "country_code", "subdivision_code"]
+    ordering = ["order", "slug"]
     autocomplete_fields = ["jurisdiction"]
+    inlines = [text_inline(RegionText)]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).prefetch_related("jurisdiction__texts")
+
     # Rendering rows is most of a change list's time; filters and search find the rest.
     list_per_page = 25
 
@@ -296,21 +304,24 @@ class PlatformControllerAdmin(SimpleHistoryAdmin):
     list_display = ["name", "platform", "jurisdiction", "privacy_contact_url"]
     list_filter = ["platform", "jurisdiction"]
     list_select_related = ["platform", "jurisdiction"]
-    search_fields = ["name", "address", "platform__name", "jurisdiction__name_en"]
+    search_fields = ["name", "address", "platform__name", "jurisdiction__slug"]
     ordering = ["platform", "jurisdiction"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).prefetch_related("jurisdiction__texts")
 
 
 @admin.register(Action)
 class ActionAdmin(SimpleHistoryAdmin):
     form = ActionForm
-    list_display = ["title_en", "slug", "kind", "platform", "filing_method", "audience", "step_count", "order"]
-    list_filter = ["kind", "platform", "filing_method", "audience", "jurisdictions"]
+    list_display = ["__str__", "slug", "kind", "platform", "filing_method", "audience", "step_count", "order"]
+    list_filter = [UnreviewedFilter, "kind", "platform", "filing_method", "audience", "jurisdictions"]
     list_select_related = ["platform"]
-    search_fields = ["slug", "title_en", "title_de", "summary_en"]
+    search_fields = ["slug", "texts__title", "texts__summary"]
     ordering = ["order", "slug"]
     filter_horizontal = ["jurisdictions"]
     readonly_fields = list(ACTION_SHOWN)
-    inlines = [StepInline, LetterTemplateInline]
+    inlines = [text_inline(ActionText), StepInline, LetterTemplateInline]
     fieldsets = ACTION_FIELDSETS
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -347,45 +358,44 @@ class ActionAdmin(SimpleHistoryAdmin):
 
 @admin.register(Step)
 class StepAdmin(SimpleHistoryAdmin):
-    list_display = ["title_en", "action", "order", "last_verified_on", "stale", "unverified"]
-    list_filter = [StaleFilter, "unverified", "action__kind", "action__platform"]
+    list_display = ["__str__", "action", "order", "last_verified_on", "stale", "unverified"]
+    list_filter = [StaleFilter, UnreviewedFilter, "unverified", "action__kind", "action__platform"]
     list_select_related = ["action"]
-    search_fields = ["slug", "title_en", "title_de", "body_en", "body_de", "action__title_en"]
+    search_fields = ["slug", "texts__title", "texts__body", "action__slug"]
     ordering = ["action__order", "action__slug", "order"]
     autocomplete_fields = ["action"]
     list_per_page = 25
-    readonly_fields = ["body_en_preview", "body_de_preview"]
+    inlines = [text_inline(StepText, previews=("body",))]
     fieldsets = [
-        (None, {"fields": ["action", "order", "slug", "title_en", "title_de"]}),
-        ("Instructions (English)", {"fields": ["body_en", "body_en_preview", "caveat_en"]}),
-        ("Instructions (German)", {"fields": ["body_de", "body_de_preview", "caveat_de"]}),
+        (None, {"fields": ["action", "order", "slug"]}),
         ("Sources", {"fields": ["official_url", "source_url", "last_verified_on", "unverified"]}),
     ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Each row names its action by its English title: one query for all of them.
+        return super().get_queryset(request).prefetch_related("action__texts")
 
     @admin.display(boolean=True, description=f"Stale (over {STALE_AFTER_DAYS} days)")
     def stale(self, obj: Step) -> bool:
         return obj.is_stale
 
-    @admin.display(description="Preview (English)")
-    def body_en_preview(self, obj: Step) -> SafeString:
-        return format_html('<div lang="en" class="markdown-preview">{}</div>', render_markdown(obj.body_en))
-
-    @admin.display(description="Preview (German)")
-    def body_de_preview(self, obj: Step) -> SafeString:
-        return format_html('<div lang="de" class="markdown-preview">{}</div>', render_markdown(obj.body_de))
-
 
 @admin.register(LetterTemplate)
 class LetterTemplateAdmin(SimpleHistoryAdmin):
     form = LetterTemplateForm
-    list_display = ["action", "language", "subject"]
-    list_filter = ["language", "action__platform", "action__kind"]
-    list_select_related = ["action"]
-    search_fields = ["subject", "body", "action__slug", "action__title_en"]
+    list_display = ["action", "language", "subject", "reviewed_by", "reviewed_at"]
+    list_filter = [ReviewFilter, "language", "action__platform", "action__kind"]
+    list_select_related = ["action", "reviewed_by"]
+    search_fields = ["subject", "body", "action__slug"]
     ordering = ["action__order", "action__slug", "language"]
     autocomplete_fields = ["action"]
-    readonly_fields = ["preview", "letter_variables"]
-    fields = ["action", "language", "subject", "body", "preview", "letter_variables"]
+    readonly_fields = ["preview", "letter_variables", "reviewed_by", "reviewed_at"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).prefetch_related("action__texts")
+
+    fields = ["action", "language", "subject", "body", "preview", "letter_variables", "reviewed_by", "reviewed_at"]
+    actions = [mark_reviewed]
 
     @admin.display(description="Preview with sample data")
     def preview(self, obj: LetterTemplate) -> SafeString:

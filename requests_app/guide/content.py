@@ -24,7 +24,16 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
 
 from ..letters.render import in_language
-from ..models import Action, Jurisdiction, LetterTemplate, Platform, PlatformController, Region, Step
+from ..models import (
+    TEXT_MODELS,
+    Action,
+    Jurisdiction,
+    LetterTemplate,
+    Platform,
+    PlatformController,
+    Region,
+    Step,
+)
 from .snapshot import (
     ActionInfo,
     ControllerInfo,
@@ -41,10 +50,12 @@ def _letter(templates: list[LetterTemplate], language: str) -> LetterInfo | None
     template = in_language(templates, language)
     if template is None:
         return None
-    return LetterInfo(language=template.language, subject=template.subject, body=template.body)
+    return LetterInfo(
+        language=template.language, subject=template.subject, body=template.body, reviewed=template.is_reviewed
+    )
 
 
-CONTENT_MODELS = (Jurisdiction, Region, Platform, PlatformController, Action, Step, LetterTemplate)
+CONTENT_MODELS = (Jurisdiction, Region, Platform, PlatformController, Action, Step, LetterTemplate, *TEXT_MODELS)
 
 _snapshots: dict[str, tuple[str, GuideContent]] = {}
 _snapshots_lock = threading.Lock()
@@ -129,7 +140,9 @@ def read_content(language: str) -> GuideContent:
     """Snapshot the guide for `language` from the database.
 
     Queries, whatever the size of the guide: jurisdictions, regions, platforms, controllers, actions,
-    and the prefetched action jurisdictions, steps and letter templates (8).
+    and the prefetched action jurisdictions, steps and letter templates (8). The text rows in
+    `language` and in English are joined into the queries that need them (`with_texts`), not
+    fetched apart.
     """
     jurisdictions = {
         j.slug: JurisdictionInfo(
@@ -141,7 +154,7 @@ def read_content(language: str) -> GuideContent:
             authority_complaint_url=j.authority_complaint_url,
             authority_email=j.authority_email,
         )
-        for j in Jurisdiction.objects.all()
+        for j in Jurisdiction.objects.with_texts(language)
     }
     regions = tuple(
         RegionInfo(
@@ -152,7 +165,7 @@ def read_content(language: str) -> GuideContent:
             local_authority_name=r.text("local_authority_name", language),
             local_authority_url=r.local_authority_url,
         )
-        for r in Region.objects.select_related("jurisdiction")
+        for r in Region.sorted_by_name(Region.objects.with_texts(language).select_related("jurisdiction"))
     )
     platforms = Platform.objects.all()
     platform_slugs = {p.pk: p.slug for p in platforms}
@@ -160,9 +173,9 @@ def read_content(language: str) -> GuideContent:
         (c.platform.slug, c.jurisdiction.slug): ControllerInfo(name=c.name, address=c.address)
         for c in PlatformController.objects.select_related("platform", "jurisdiction")
     }
-    actions = Action.objects.prefetch_related(
-        Prefetch("jurisdictions", queryset=Jurisdiction.objects.only("slug")),
-        Prefetch("steps", queryset=Step.objects.order_by("order", "pk")),
+    actions = Action.objects.with_texts(language).prefetch_related(
+        Prefetch("jurisdictions", queryset=Jurisdiction.objects.only("slug").prefetch_related(None)),
+        Prefetch("steps", queryset=Step.objects.with_texts(language).order_by("order", "pk")),
         "letter_templates",
     )
     return GuideContent(

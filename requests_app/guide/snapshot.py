@@ -71,6 +71,8 @@ class LetterInfo:
     language: str
     subject: str
     body: str
+    # Whether a person reviewed this translation (English, the source, always is): else people see a note.
+    reviewed: bool = True
 
 
 @dataclass(frozen=True)

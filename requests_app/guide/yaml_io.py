@@ -12,6 +12,12 @@ Layout of a guide directory (keys are model field names; references are by slug)
 - `actions/<slug>.yaml`: one action per file, with `jurisdictions` (slugs), its `steps` and its
   `letter_templates` (one per language) nested.
 
+Translated text is stored in text rows (one per object and language, models/guide.py) but written
+as `<field>_<language>` keys (`title_en`, `title_de`, `title_fr`...) where the columns used to be, so
+the files read as they always did; a language not in settings.LANGUAGES is an error naming the
+file and the key. Review status travels as `reviewed_on_<language>` (a text row) or `reviewed_on`
+(a letter template): a date, no user, since the review is the pull request that set it.
+
 Loading is one transaction: every entry is validated with `full_clean()` (and letter templates and
 form fields by `letters`, as admin does on save), and the first invalid entry stops the
 load with a `GuideError` naming the file, the entry and the reason, leaving the database unchanged.
@@ -29,12 +35,23 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from ..letters.sandbox import LetterError
 from ..letters.validate import validate_form_fields, validate_template
-from ..models import Action, Jurisdiction, LetterTemplate, Platform, PlatformController, Region, Step
+from ..models import (
+    SOURCE_LANGUAGE,
+    Action,
+    Jurisdiction,
+    LetterTemplate,
+    Platform,
+    PlatformController,
+    Region,
+    Step,
+    Translated,
+)
 
 GUIDE_DIR = Path(__file__).resolve().parent / "data"
 
@@ -62,6 +79,19 @@ HEADER = (
 # Keys of JSON objects (such as form fields) come first in this order on export, the rest sorted, so
 # that the files do not depend on how a database stores JSON (PostgreSQL's jsonb reorders keys).
 JSON_KEY_ORDER = ("label_en", "label_de", "value")
+
+# Where each translated field's `<field>_<language>` keys stand among a model's own keys (after the
+# key named here, a model field or another translated field): where the columns stood, so the
+# files did not change when the columns became rows.
+TEXT_KEYS_AFTER: dict[type[models.Model], dict[str, str]] = {
+    Jurisdiction: {"name": "slug", "authority_name": "acknowledge_business_days"},
+    Region: {"name": "slug", "local_authority_name": "jurisdiction"},
+    Action: {"title": "platform", "summary": "title", "legal_basis": "summary", "caveat": "legal_basis"},
+    Step: {"title": "order", "body": "title", "caveat": "unverified"},
+}
+# Review status lives in the database as who and when; files carry the day only.
+REVIEW_FIELDS = ("reviewed_by", "reviewed_at")
+REVIEWED_ON = "reviewed_on"
 
 
 class GuideError(Exception):
@@ -129,7 +159,31 @@ class ExportReport:
 
 def _data_fields(model: type[models.Model], parent: str | None = None) -> list[models.Field]:
     """The fields a file spells out for `model`, in declaration order (the parent is implied by nesting)."""
-    return [f for f in model._meta.concrete_fields if not f.primary_key and f.name != parent]
+    return [
+        f for f in model._meta.concrete_fields if not f.primary_key and f.name != parent and f.name not in REVIEW_FIELDS
+    ]
+
+
+def _languages() -> list[str]:
+    """The languages of settings.LANGUAGES, English (the source) first: the order of keys in the files."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    return [SOURCE_LANGUAGE, *(code for code in codes if code != SOURCE_LANGUAGE)]
+
+
+def _reviewed_at(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
+
+
+def _reviewed_on(row: Any) -> datetime.date | None:
+    return row.reviewed_at.astimezone(datetime.UTC).date() if row.reviewed_at else None
+
+
+def _set_review(row: Any, day: Any) -> None:
+    """Apply a file's `reviewed_on` to a row, keeping who reviewed it when the day is the same."""
+    if day is None:
+        row.reviewed_by, row.reviewed_at = None, None
+    elif _reviewed_on(row) != day:
+        row.reviewed_by, row.reviewed_at = None, _reviewed_at(day)
 
 
 def _empty_value(f: models.Field) -> Any:
@@ -289,7 +343,10 @@ class _Loader:
         if not isinstance(entry, dict):
             raise GuideError(path, where, "expected a mapping of field names to values")
         fields = _data_fields(model, parent[0] if parent else None)
+        texts, entry = _split_texts(path, where, model, entry)
         allowed = {f.name for f in fields} | set(nested)
+        if model is LetterTemplate:
+            allowed.add(REVIEWED_ON)
         unknown = sorted(str(k) for k in entry if k not in allowed)
         if unknown:
             raise GuideError(
@@ -323,6 +380,8 @@ class _Loader:
         before = _snapshot(obj)
         for field_name, value in values.items():
             setattr(obj, field_name, value)
+        if model is LetterTemplate:
+            _set_review(obj, self.date(path, where, REVIEWED_ON, entry.get(REVIEWED_ON)))
         try:
             obj.full_clean()
         except ValidationError as exc:
@@ -330,11 +389,51 @@ class _Loader:
 
         if created:
             obj.save()
+            if isinstance(obj, Translated):
+                self.upsert_texts(path, where, obj, texts)
             return obj, "created"
-        if _snapshot(obj) != before:
+        changed = _snapshot(obj) != before
+        if changed:
             obj.save()
-            return obj, "updated"
-        return obj, "unchanged"
+        if isinstance(obj, Translated) and self.upsert_texts(path, where, obj, texts):
+            changed = True
+        return obj, "updated" if changed else "unchanged"
+
+    def date(self, path: Path, where: str, key: str, value: Any) -> datetime.date | None:
+        if value is None or (isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)):
+            return value
+        raise GuideError(path, where, f"'{key}' must be a date such as 2026-12-03")
+
+    def upsert_texts(self, path: Path, where: str, obj: Translated, texts: dict[str, dict[str, Any]]) -> bool:
+        """Create or change the object's text row in each language of the file: whether any changed.
+
+        A language the file does not mention is left as it is (an editor may have added it in admin).
+        """
+        text_model = obj.text_model()
+        fields = text_model.translated_fields()
+        rows = obj.text_rows()
+        changed = False
+        for language in _languages():
+            given = texts.get(language)
+            if given is None and language != SOURCE_LANGUAGE:
+                continue
+            given = given or {}
+            row = rows.get(language) or text_model(**{text_model.parent_field(): obj, "language": language})
+            before = _snapshot(row)
+            for name in fields:
+                value = given.get(name, "")
+                setattr(row, name, "" if value is None else value)
+            key = f"{REVIEWED_ON}_{language}"
+            _set_review(row, self.date(path, where, key, given.get(REVIEWED_ON)))
+            try:
+                row.full_clean(exclude=[text_model.parent_field()])
+            except ValidationError as exc:
+                raise GuideError(path, where, f"in {language}: {_describe_error(exc)}") from exc
+            if row.pk is None or _snapshot(row) != before:
+                row.save()
+                changed = True
+        obj.__dict__.pop("_text_rows", None)
+        return changed
 
     def resolve(self, path: Path, where: str, model: type[models.Model], name: str, slug: Any) -> Any:
         if slug in (None, ""):
@@ -351,6 +450,35 @@ class _Loader:
             keys = sorted(set(_db_keys(model)) - self.seen[model.__name__])
             if keys:
                 self.report.not_in_files[model.__name__] = keys
+
+
+def _split_texts(
+    path: Path, where: str, model: type[models.Model], entry: dict[str, Any]
+) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """Take the `<field>_<language>` keys out of an entry: {language: {field: value}}, and the rest.
+
+    A key naming a translated field (or `reviewed_on`) in a language the site does not offer is an
+    error naming the key, not an unknown field.
+    """
+    if not (isinstance(model, type) and issubclass(model, Translated)):
+        return {}, entry
+    names = {*model.translated_fields(), REVIEWED_ON}
+    offered = _languages()
+    texts: dict[str, dict[str, Any]] = {}
+    rest: dict[str, Any] = {}
+    for key, value in entry.items():
+        name, _sep, language = str(key).rpartition("_")
+        if name not in names:
+            rest[key] = value
+            continue
+        if language not in offered:
+            raise GuideError(
+                path,
+                where,
+                f"'{key}': '{language}' is not a language of this site (settings.LANGUAGES: {', '.join(offered)})",
+            )
+        texts.setdefault(language, {})[name] = value
+    return texts, rest
 
 
 def _describe_ref(entry: Any, name: str) -> str:
@@ -441,8 +569,41 @@ def _canonical_json(value: Any) -> Any:
     return value
 
 
+def _text_keys(obj: Translated) -> dict[str, dict[str, Any]]:
+    """Each translated field's `<field>_<language>` keys, by field; empty values left out, except in English."""
+    rows = obj.text_rows()
+    keys: dict[str, dict[str, Any]] = {}
+    required = obj.text_model().required_in_source
+    for name in obj.translated_fields():
+        keys[name] = {}
+        for language in _languages():
+            row = rows.get(language)
+            value = getattr(row, name) if row is not None else ""
+            if value or (language == SOURCE_LANGUAGE and name in required):
+                keys[name][f"{name}_{language}"] = value
+    return keys
+
+
+def _review_keys(obj: Translated) -> dict[str, Any]:
+    rows = obj.text_rows()
+    return {
+        f"{REVIEWED_ON}_{language}": _reviewed_on(rows[language])
+        for language in _languages()
+        if language in rows and rows[language].reviewed_at
+    }
+
+
 def _entry(obj: models.Model, parent: str | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    texts = _text_keys(obj) if isinstance(obj, Translated) else {}
+    after = TEXT_KEYS_AFTER.get(type(obj), {})
+
+    def place_texts_after(key: str) -> None:
+        for name, anchor in after.items():
+            if anchor == key:
+                out.update(texts.get(name, {}))
+                place_texts_after(name)
+
     for f in _data_fields(type(obj), parent):
         if f.is_relation:
             related = getattr(obj, f.name)
@@ -453,11 +614,15 @@ def _entry(obj: models.Model, parent: str | None = None) -> dict[str, Any]:
                 value = _canonical_json(value)
             elif isinstance(value, datetime.datetime):
                 value = value.isoformat()
-        if f.is_relation and value is None and (f.null or f.blank):
-            continue
-        if not f.is_relation and _is_omitted_on_export(f, value):
-            continue
-        out[f.name] = value
+        if not (f.is_relation and value is None and (f.null or f.blank)) and not (
+            not f.is_relation and _is_omitted_on_export(f, value)
+        ):
+            out[f.name] = value
+        place_texts_after(f.name)
+    if isinstance(obj, Translated):
+        out.update(_review_keys(obj))
+    if isinstance(obj, LetterTemplate) and obj.reviewed_at:
+        out[REVIEWED_ON] = _reviewed_on(obj)
     return out
 
 
@@ -478,7 +643,7 @@ def export_guide(path: Path | str = GUIDE_DIR) -> ExportReport:
     jurisdictions = [_entry(j) for j in Jurisdiction.objects.order_by("slug")]
     _write(root / JURISDICTIONS_FILE, _dump(jurisdictions), report)
 
-    regions = [_entry(r) for r in Region.objects.select_related("jurisdiction").order_by("order", "name_en", "slug")]
+    regions = [_entry(r) for r in Region.sorted_by_name(Region.objects.select_related("jurisdiction"))]
     _write(root / REGIONS_FILE, _dump(regions), report)
 
     platforms = []

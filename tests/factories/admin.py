@@ -6,9 +6,18 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django import forms
 from django.contrib.auth.models import Group, User
 
-from requests_app.models import Action, Jurisdiction, LetterTemplate, Platform, PlatformController, Region, Step
+from requests_app.models import (
+    TEXT_MODELS,
+    Action,
+    Jurisdiction,
+    LetterTemplate,
+    Platform,
+    PlatformController,
+    Region,
+    Step,
+)
 
-CONTENT_MODELS = (Jurisdiction, Region, Platform, PlatformController, Action, Step, LetterTemplate)
+CONTENT_MODELS = (Jurisdiction, Region, Platform, PlatformController, Action, Step, LetterTemplate, *TEXT_MODELS)
 PASSWORD = "correct horse battery staple"
 
 
@@ -50,3 +59,11 @@ def form_data(response) -> dict:
         for form in inline.formset.forms:
             add(form)
     return data
+
+
+def text_key(data: dict, field: str, language: str, prefix: str = "texts") -> str:
+    """The POST key of `field` in the inline row for `language`, as `form_data` collected it."""
+    for key, value in data.items():
+        if key.startswith(f"{prefix}-") and key.endswith("-language") and value == language:
+            return f"{key.removesuffix('-language')}-{field}"
+    raise KeyError(f"no {prefix} row in {language}")

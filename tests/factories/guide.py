@@ -18,9 +18,24 @@ from requests_app.models import (
     PlatformController,
     Region,
     Step,
+    Translated,
 )
 
 _counter = itertools.count(1)
+
+
+def create_translated(model: type[Translated], **fields) -> Translated:
+    """Create a content object; `<field>_<language>` keywords (`title_en`, `title_de`) become its text rows."""
+    names = set(model.translated_fields())
+    texts: dict[str, dict[str, str]] = {}
+    for key in [k for k in fields if k.rpartition("_")[0] in names]:
+        name, _sep, language = key.rpartition("_")
+        texts.setdefault(language, {})[name] = fields.pop(key)
+    obj = model.objects.create(**fields)
+    for language, values in sorted(texts.items(), key=lambda item: item[0] != "en"):
+        obj.set_text(language, **values)
+    return obj
+
 
 VERIFIED = datetime.date(2025, 5, 26)
 
@@ -29,14 +44,14 @@ def make_jurisdiction(slug: str | None = None, **fields) -> Jurisdiction:
     slug = slug or f"jurisdiction-{next(_counter)}"
     fields.setdefault("name_en", slug.upper())
     fields.setdefault("law", "none")
-    return Jurisdiction.objects.create(slug=slug, **fields)
+    return create_translated(Jurisdiction, slug=slug, **fields)
 
 
 def make_region(slug: str | None = None, *, jurisdiction: Jurisdiction | None = None, **fields) -> Region:
     slug = slug or f"region-{next(_counter)}"
     fields.setdefault("name_en", slug.replace("-", " ").title())
     fields.setdefault("kind", "other")
-    return Region.objects.create(slug=slug, jurisdiction=jurisdiction or make_jurisdiction(), **fields)
+    return create_translated(Region, slug=slug, jurisdiction=jurisdiction or make_jurisdiction(), **fields)
 
 
 def make_platform(slug: str | None = None, **fields) -> Platform:
@@ -61,7 +76,7 @@ def make_action(
     slug = slug or f"action-{next(_counter)}"
     fields.setdefault("kind", "info")
     fields.setdefault("title_en", f"Title of {slug}")
-    action = Action.objects.create(slug=slug, **fields)
+    action = create_translated(Action, slug=slug, **fields)
     action.jurisdictions.set(jurisdictions)
     for number in range(1, steps + 1):
         make_step(action, slug=f"{slug}-{number}", order=number)
@@ -73,7 +88,7 @@ def make_step(action: Action, slug: str | None = None, **fields) -> Step:
     fields.setdefault("title_en", f"Step {slug}")
     fields.setdefault("body_en", f"Instructions for **{slug}**.")
     fields.setdefault("last_verified_on", VERIFIED)
-    return Step.objects.create(action=action, slug=slug, **fields)
+    return create_translated(Step, action=action, slug=slug, **fields)
 
 
 def make_letter(action: Action, language: str = "en", **fields) -> LetterTemplate:

@@ -68,8 +68,13 @@ def test_it_maps_all_thirty_eu_eea_countries_to_gdpr():
     assert {r.country_code for r in regions} == EU_EEA
     assert {r.jurisdiction.slug for r in regions} == {"gdpr"}
     # Each names its own national authority (Art. 77), in both languages.
-    assert all(r.local_authority_name_en and r.local_authority_name_de and r.local_authority_url for r in regions)
-    assert all(r.name_de for r in regions)
+    assert all(
+        r.text("local_authority_name", "en", fallback=False)
+        and r.text("local_authority_name", "de", fallback=False)
+        and r.local_authority_url
+        for r in regions
+    )
+    assert all(r.text("name", "de", fallback=False) for r in regions)
 
 
 def test_it_does_not_put_the_uk_under_the_eu_gdpr():
@@ -142,7 +147,7 @@ def test_it_links_both_objection_forms_exactly():
         assert action.kind == "request"
         assert action.per_account is True
         assert action.audience == "account"
-        assert action.legal_basis_en == "Art. 21(1) GDPR (in the UK, Art. 21(1) UK GDPR)"
+        assert action.text("legal_basis", "en", fallback=False) == "Art. 21(1) GDPR (in the UK, Art. 21(1) UK GDPR)"
         assert set(action.jurisdictions.values_list("slug", flat=True)) == {"gdpr", "uk-gdpr"}
         assert [f["value"] for f in action.form_fields] == [
             "{{ person.country }}",
@@ -157,7 +162,7 @@ def test_it_does_not_offer_the_objection_forms_in_the_us():
 
 
 def test_it_says_facebook_pages_cannot_use_the_form():
-    steps = " ".join(Step.objects.filter(action__slug="object-ai-facebook").values_list("body_en", flat=True))
+    steps = " ".join(s.text("body", "en") for s in Step.objects.filter(action__slug="object-ai-facebook"))
     assert "Facebook Pages cannot use this form" in steps
     assert "confirmation code" in steps
     assert "24 hours" in steps
@@ -170,13 +175,13 @@ def test_it_keeps_the_third_party_form_open_to_everyone():
     assert action.audience == "anyone"
     assert action.situations == []
     assert not action.jurisdictions.exists()
-    assert "510058597920541" in action.caveat_en
-    assert "unverified" in action.caveat_en
+    assert "510058597920541" in action.text("caveat", "en", fallback=False)
+    assert "unverified" in action.text("caveat", "en", fallback=False)
 
 
 def test_it_gives_the_exact_off_meta_menu_paths():
-    facebook = Step.objects.get(slug="off-meta-facebook-open").body_en
-    instagram = Step.objects.get(slug="off-meta-instagram-open").body_en
+    facebook = Step.objects.get(slug="off-meta-facebook-open").text("body", "en", fallback=False)
+    instagram = Step.objects.get(slug="off-meta-instagram-open").text("body", "en", fallback=False)
     assert (
         "Settings & privacy > Settings > Accounts Center > Your information and permissions > "
         "Your activity off Meta technologies"
@@ -188,8 +193,8 @@ def test_it_has_source_and_date_on_every_step():
     for step in Step.objects.all():
         assert step.source_url.startswith("https://"), step.slug
         assert isinstance(step.last_verified_on, datetime.date), step.slug
-        assert step.title_de, step.slug
-        assert step.body_de, step.slug
+        assert step.text("title", "de", fallback=False), step.slug
+        assert step.text("body", "de", fallback=False), step.slug
 
 
 def test_it_shows_a_caveat_on_every_unverified_step():
@@ -197,14 +202,14 @@ def test_it_shows_a_caveat_on_every_unverified_step():
     assert unverified.filter(slug="object-ai-facebook-in-app").exists()
     assert unverified.filter(slug="third-party-ai-later-version").exists()
     for step in unverified:
-        assert step.caveat_en, step.slug
-        assert step.caveat_de, step.slug
+        assert step.text("caveat", "en", fallback=False), step.slug
+        assert step.text("caveat", "de", fallback=False), step.slug
 
 
 def test_it_marks_the_whatsapp_form_unverified():
     action = Action.objects.get(slug="rights-whatsapp")
     assert action.official_url == "https://www.whatsapp.com/contact/forms/382532939919295"
-    assert action.caveat_en.startswith("Unverified")
+    assert action.text("caveat", "en", fallback=False).startswith("Unverified")
     assert action.steps.filter(unverified=True).exists()
 
 
@@ -236,12 +241,16 @@ def test_it_orders_objections_before_escalations():
 
 def test_it_translates_every_user_facing_text():
     for action in Action.objects.all():
-        assert action.title_de, action.slug
-        assert action.summary_de, action.slug
-        assert bool(action.caveat_en) == bool(action.caveat_de), action.slug
-        assert bool(action.legal_basis_en) == bool(action.legal_basis_de), action.slug
+        assert action.text("title", "de", fallback=False), action.slug
+        assert action.text("summary", "de", fallback=False), action.slug
+        assert bool(action.text("caveat", "en", fallback=False)) == bool(action.text("caveat", "de", fallback=False)), (
+            action.slug
+        )
+        assert bool(action.text("legal_basis", "en", fallback=False)) == bool(
+            action.text("legal_basis", "de", fallback=False)
+        ), action.slug
     for jurisdiction in Jurisdiction.objects.all():
-        assert jurisdiction.name_de, jurisdiction.slug
+        assert jurisdiction.text("name", "de", fallback=False), jurisdiction.slug
 
 
 def _render(slug: str, language: str, law: str, **person: str):

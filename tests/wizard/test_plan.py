@@ -7,7 +7,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from requests_app.models import LetterTemplate, Step
+from requests_app.models import LetterTemplate, StepText
 from tests.factories.guide import make_action, make_answers, make_letter, make_meta_guide, store_answers
 
 pytestmark = pytest.mark.django_db
@@ -209,7 +209,7 @@ def test_its_queries_do_not_grow_with_the_plan(client, guide, django_assert_num_
         small = client.get("/plan/")
     for number in range(12):
         make_action(f"extra-{number}", kind="info", audience="anyone", steps=4)
-    Step.objects.filter(action__slug="object-ai-instagram").update(body_en="More **steps**")
+    StepText.objects.filter(step__action__slug="object-ai-instagram", language="en").update(body="More **steps**")
     client.get("/plan/")  # a fresh snapshot of the grown guide
     with django_assert_num_queries(2):
         large = client.get("/plan/")

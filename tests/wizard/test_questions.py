@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from requests_app.models import Region
 from requests_app.wizard import choices, plan_session
-from tests.factories.guide import make_answers, make_meta_guide, store_answers
+from tests.factories.guide import make_answers, make_meta_guide, make_region, store_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -55,9 +55,7 @@ def test_the_country_list_follows_the_guide_and_the_language(client):
     """The choices are built once per guide snapshot and language (choices.guide_choices), never stale."""
     assert ">Germany</option>" in client.get("/start/where/").content.decode()
     germany = Region.objects.get(slug="germany")
-    Region.objects.create(
-        slug="iceland", name_en="Iceland", name_de="Island", kind="eu_eea", jurisdiction=germany.jurisdiction
-    )
+    make_region("iceland", name_en="Iceland", name_de="Island", kind="eu_eea", jurisdiction=germany.jurisdiction)
     html = client.get("/start/where/").content.decode()
     assert ">Iceland</option>" in html
     assert ">Select a country</option>" in html
@@ -70,7 +68,7 @@ def test_the_country_list_follows_the_guide_and_the_language(client):
 def test_countries_are_in_the_order_of_the_readers_alphabet(client):
     gdpr = Region.objects.get(slug="germany").jurisdiction
     for slug, english, german in (("austria", "Austria", "Österreich"), ("denmark", "Denmark", "Dänemark")):
-        Region.objects.create(slug=slug, name_en=english, name_de=german, kind="eu_eea", jurisdiction=gdpr)
+        make_region(slug, name_en=english, name_de=german, kind="eu_eea", jurisdiction=gdpr)
     german = client.get("/start/where/", headers={"accept-language": "de"}).content.decode()
     europe = re.findall(
         r'<option value="[a-z-]+">([^<]+)</option>', german.split('label="Europa"')[1].split("</optgroup>")[0]
