@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..tracking import deadlines
 from ..tracking.deadlines import DUE_SOON_DAYS
-from .guide import Action, ActionKind, Law
+from .guide import Action, ActionKind, Law, check_language
 
 
 def _iso(day: datetime.date | None) -> str | None:
@@ -111,7 +111,8 @@ class Submission(models.Model):
     official_url = models.URLField(blank=True)
     recipient = models.CharField(max_length=200, blank=True, help_text=_("Controller or authority addressed."))
     content_version = models.CharField(max_length=64, blank=True)
-    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
+    # Validated in clean() rather than with choices=settings.LANGUAGES, so a new language needs no migration.
+    language = models.CharField(max_length=8, default="en", help_text=_("A language code of settings.LANGUAGES."))
     person_name = models.TextField(blank=True, help_text=_("The name the letter was written with, as given."))
     # Keys the digests of personal text in this submission's evidence events (evidence/chain.py, keyed_digest).
     # Deleted with the submission, so the events left behind can no longer be matched to a guess.
@@ -162,6 +163,9 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action_title} ({self.pk})"
+
+    def clean(self) -> None:
+        check_language(self.language)
 
     @property
     def current_due_on(self) -> datetime.date | None:
