@@ -114,8 +114,9 @@ def test_its_query_count_does_not_grow_with_the_history(client, django_assert_nu
     client.force_login(user)
     client.get(f"/requests/{submission.pk}/")  # the session's touch (requests_app.accounts.activity) is now done
     # Middleware: session, user. The page: submission, attachments, status changes, events,
-    # escalations, complaint action, the region of its authorities.
-    with django_assert_num_queries(9):
+    # escalations, complaint action, the region and the jurisdiction of its authorities (each with its
+    # text rows joined).
+    with django_assert_num_queries(10):
         client.get(f"/requests/{submission.pk}/")
 
 
