@@ -1,7 +1,9 @@
 """Admin for guide content: what content editors use to keep the guide true.
 
 Every model keeps its history (who changed what, when; django-simple-history).
-Letter templates and an action's form fields are rendered with sample data
+Every text an editor types is refused when the site could not show it (a lone surrogate, NUL,
+another control character: `web.text`), at its field. Letter templates and an action's form fields
+are rendered with sample data
 before they are saved, so a broken template never reaches a person; steps show
 their Markdown as it will look and are flagged when not verified for
 STALE_AFTER_DAYS. User data is never registered here for content editors: the
@@ -11,6 +13,7 @@ STALE_AFTER_DAYS. User data is never registered here for content editors: the
 from __future__ import annotations
 
 import datetime
+import json
 
 from django import forms
 from django.conf import settings
@@ -37,6 +40,7 @@ from ..models import (
     Region,
     Step,
 )
+from ..web.text import first_unshowable, strings_in, unshowable_problem
 from .markup import render_markdown
 
 admin.site.site_header = "Opt-Out Guide content"
@@ -88,7 +92,38 @@ def _letter_preview_html(subject: str, body: str, language: str) -> SafeString:
 # Forms
 
 
-class LetterTemplateForm(forms.ModelForm):
+class _ShowableJSONEncoder(json.JSONEncoder):
+    """JSON as editors read it (umlauts as they are), but a lone surrogate as its `\\ud800` escape: the
+    refused value is shown again in its field, and the page that says why must itself be encodable."""
+
+    def encode(self, o: object) -> str:
+        text = super().encode(o)
+        if first_unshowable(text) is None:
+            return text
+        return json.JSONEncoder(ensure_ascii=True, indent=self.indent, sort_keys=self.sort_keys).encode(o)
+
+
+class GuideContentForm(forms.ModelForm):
+    """Refuses, at its field, any text (JSON fields' text too) that a page or a PDF could not show:
+    saved, one such character answered 500 on every page that showed it."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.JSONField) and field.encoder is None:
+                field.encoder = _ShowableJSONEncoder
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            for text in strings_in(value):
+                if problem := unshowable_problem(text):
+                    self.add_error(name, f"This text cannot be shown on the site, {problem}: remove it")
+                    break
+        return cleaned
+
+
+class LetterTemplateForm(GuideContentForm):
     """Refuses a template that does not render with sample data in every language."""
 
     class Meta:
@@ -145,7 +180,7 @@ ACTION_FIELDSETS = [
 ACTION_SHOWN = ("form_fields_preview", "letter_variables")
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(GuideContentForm):
     """Refuses form fields whose values do not render."""
 
     class Meta:
@@ -190,6 +225,7 @@ class StaleFilter(admin.SimpleListFilter):
 
 class StepInline(admin.TabularInline):
     model = Step
+    form = GuideContentForm
     fields = ["order", "slug", "title_en", "title_de", "last_verified_on", "unverified"]
     ordering = ["order", "pk"]
     extra = 0
@@ -212,6 +248,7 @@ class LetterTemplateInline(admin.StackedInline):
 
 class PlatformControllerInline(admin.TabularInline):
     model = PlatformController
+    form = GuideContentForm
     fields = ["jurisdiction", "name", "address", "privacy_contact_url"]
     extra = 0
 
@@ -222,6 +259,7 @@ class PlatformControllerInline(admin.TabularInline):
 
 @admin.register(Jurisdiction)
 class JurisdictionAdmin(SimpleHistoryAdmin):
+    form = GuideContentForm
     list_display = ["name_en", "slug", "law", "deadline", "authority_name_en", "region_count", "last_verified_on"]
     list_filter = ["law", "deadline_unit", "next_working_day"]
     search_fields = ["slug", "name_en", "name_de", "authority_name_en"]
@@ -273,6 +311,7 @@ class JurisdictionAdmin(SimpleHistoryAdmin):
 
 @admin.register(Region)
 class RegionAdmin(SimpleHistoryAdmin):
+    form = GuideContentForm
     list_display = ["name_en", "name_de", "kind", "country_code", "subdivision_code", "jurisdiction", "order"]
     list_filter = ["kind", "jurisdiction"]
     list_select_related = ["jurisdiction"]
@@ -285,6 +324,7 @@ class RegionAdmin(SimpleHistoryAdmin):
 
 @admin.register(Platform)
 class PlatformAdmin(SimpleHistoryAdmin):
+    form = GuideContentForm
     list_display = ["name", "slug", "multiple_accounts", "order"]
     search_fields = ["name", "slug"]
     ordering = ["order", "name"]
@@ -293,6 +333,7 @@ class PlatformAdmin(SimpleHistoryAdmin):
 
 @admin.register(PlatformController)
 class PlatformControllerAdmin(SimpleHistoryAdmin):
+    form = GuideContentForm
     list_display = ["name", "platform", "jurisdiction", "privacy_contact_url"]
     list_filter = ["platform", "jurisdiction"]
     list_select_related = ["platform", "jurisdiction"]
@@ -347,6 +388,7 @@ class ActionAdmin(SimpleHistoryAdmin):
 
 @admin.register(Step)
 class StepAdmin(SimpleHistoryAdmin):
+    form = GuideContentForm
     list_display = ["title_en", "action", "order", "last_verified_on", "stale", "unverified"]
     list_filter = [StaleFilter, "unverified", "action__kind", "action__platform"]
     list_select_related = ["action"]

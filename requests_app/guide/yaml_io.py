@@ -35,6 +35,7 @@ from django.db import models, transaction
 from ..letters.sandbox import LetterError
 from ..letters.validate import validate_form_fields, validate_template
 from ..models import Action, Jurisdiction, LetterTemplate, Platform, PlatformController, Region, Step
+from ..web.text import strings_in, unshowable_problem
 
 GUIDE_DIR = Path(__file__).resolve().parent / "data"
 
@@ -323,6 +324,10 @@ class _Loader:
         before = _snapshot(obj)
         for field_name, value in values.items():
             setattr(obj, field_name, value)
+            # What the admin refuses at the field (GuideContentForm), the loader refuses too.
+            for text in strings_in(value):
+                if problem := unshowable_problem(text):
+                    raise GuideError(path, where, f"{field_name}: this text cannot be shown on the site, {problem}")
         try:
             obj.full_clean()
         except ValidationError as exc:

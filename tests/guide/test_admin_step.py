@@ -142,3 +142,33 @@ def test_the_action_page_reorders_steps(editor_client):
         "object-facebook-2",
         "object-facebook-1",
     ]
+
+
+@pytest.mark.parametrize("field", ["title_en", "body_en", "caveat_en"])
+def test_it_refuses_text_the_site_cannot_show_at_its_field(editor_client, field):
+    step = make_step(make_action("object-instagram", steps=0), slug="open-form", title_en="Open the form")
+    stored = getattr(step, field)
+    data = form_data(editor_client.get(_change_url(step)))
+    data[field] = "Open the form\n\u202e and \x1b[2J then"
+
+    response = editor_client.post(_change_url(step), data)
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == [field]
+    assert "line 2: the control character U+001B" in errors[field][0]
+    step.refresh_from_db()
+    assert getattr(step, field) == stored
+
+
+def test_it_keeps_line_breaks_tabs_and_right_to_left_text(editor_client):
+    """The negative: only unprintable control characters are refused, not text in any script."""
+    step = make_step(make_action("object-instagram", steps=0), slug="open-form", title_en="Open the form")
+    data = form_data(editor_client.get(_change_url(step)))
+    data["body_en"] = "Open the form:\r\n\tافتح النموذج \u202bthen\u202c continue"
+
+    response = editor_client.post(_change_url(step), data)
+
+    assert response.status_code == 302
+    step.refresh_from_db()
+    assert "افتح" in step.body_en
