@@ -127,7 +127,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://opt-out-guide")}
+# Rate limits, the guide's version and page fragments live in the cache, so every worker of every
+# server must share it: production's default is a table in the site's own database (created by
+# `migrate`: requests_app/web/shared_cache.py), Redis when CACHE_URL names one. A development server
+# is one process, where the local-memory cache is enough. `check --deploy` warns on a per-process one.
+CACHES = {
+    "default": env.cache_url(
+        "CACHE_URL", default="locmemcache://opt-out-guide" if DEBUG else "dbcache://opt_out_guide_cache"
+    )
+}
 # Several sites (or test runs) sharing one Redis database keep apart by a prefix on every key.
 CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="")
 # Sessions live in the database (Django's database engine, with the data encrypted at rest:

@@ -18,6 +18,9 @@ from django.conf import settings
 
 # C0 and C1 control characters, DEL included, but not tab, line feed or carriage return.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Explicit bidirectional formatting: embeddings, overrides and isolates (and their terminators).
+_BIDI_FORMATTING = re.compile("[\u202a-\u202e\u2066-\u2069]")
+FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
 
 
 def first_unshowable(text: str) -> int | None:
@@ -69,3 +72,16 @@ def strings_in(value: object) -> list[str]:
         elif isinstance(item, list | tuple):
             pending.extend(item)
     return found
+
+
+def isolated(text: str) -> str:
+    """`text` as a directional isolate when it holds explicit bidirectional formatting, else unchanged.
+
+    For plain text (letters, emails) where HTML's <bdi> cannot reach: inside FSI ... PDI an override
+    such as U+202E ends at the PDI (Unicode's bidirectional algorithm closes every embedding and
+    override opened within an isolate), so a name typed with one cannot reorder the letter after it.
+    Text without such characters is left as typed, so ordinary letters carry no invisible characters.
+    """
+    if not _BIDI_FORMATTING.search(text):
+        return text
+    return f"{FIRST_STRONG_ISOLATE}{text}{POP_DIRECTIONAL_ISOLATE}"

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext_lazy
 from ..guide.planning import MAX_ACCOUNTS
 from ..guide.snapshot import GuideContent, PlatformInfo
 from ..models import RegionKind, Situation
-from ..web.forms import ErrorSummaryMixin
+from ..web.forms import ErrorSummaryMixin, ShowableTextMixin
 from ..web.widgets import WIDGET_RENDERER, LongSelect
 from .choices import alphabetical, frozen, guide_choices
 
@@ -42,7 +42,7 @@ def _hashable(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
-class WizardForm(ErrorSummaryMixin, forms.Form):
+class WizardForm(ShowableTextMixin, ErrorSummaryMixin, forms.Form):
     """A question form: its error summary links each error to its input (`ErrorSummaryMixin`).
 
     The server validates everything: no `required` attributes, so browsers do not show their own
