@@ -13,9 +13,10 @@ import pytest
 from django.utils import translation
 
 from requests_app.languages import BABEL_LOCALES, base_language, format_date, format_number
+from tests.factories.languages import NINE_CODES
 
 MOMENT = datetime.datetime(2025, 2, 28, 14, 5, 9)
-NINE = ("en", "de", "fr", "es", "it", "nl", "pl", "pt", "sv")
+NINE = tuple(NINE_CODES)
 
 # language: (long, short, short_no_year, weekday with seconds, long with time, 31 January, 3 May short)
 EXPECTED = {
