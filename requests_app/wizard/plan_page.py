@@ -49,6 +49,8 @@ class ItemView:
     tracked_id: UUID | None = None  # the account's Submission for this request, once tracked
     letter_language: str = ""  # of the template the letter was written from
     letter_fallback: bool = False  # no template in the chosen language: the letter is in English
+    # A translation no person has reviewed yet (LetterTemplate.reviewed_at): the page says so beside it.
+    letter_unreviewed: bool = False
 
 
 @dataclass
@@ -101,6 +103,7 @@ def _item_view(
             view.letter = render_letter(letter_item.action.letter.subject, letter_item.action.letter.body, context)
             view.letter_language = letter_item.action.letter.language
             view.letter_fallback = view.letter_language != letter_content.language
+            view.letter_unreviewed = not letter_item.action.letter.reviewed
         # The labels are for the person filling in the form: in the page's language.
         view.fields = render_form_fields(list(letter_item.action.form_fields), context, content.language)
     except LetterError:
