@@ -129,6 +129,12 @@ class LetterTemplateForm(GuideContentForm):
                 self.add_error(error.field if error.field in ("subject", "body") else None, str(error))
         return cleaned
 
+    def save(self, commit: bool = True) -> LetterTemplate:
+        # A review was of the text as it was: a changed letter is unreviewed again (translations.py).
+        if {"language", "subject", "body"} & set(self.changed_data):
+            self.instance.reviewed_by, self.instance.reviewed_at = None, None
+        return super().save(commit)
+
 
 # An action's admin page, in the order editors work through it.
 ACTION_FIELDSETS = [

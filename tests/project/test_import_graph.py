@@ -29,6 +29,7 @@ PURE = frozenset(
         "requests_app.guide.planning",
         "requests_app.guide.snapshot",
         "requests_app.letters.context",
+        "requests_app.languages",
         "requests_app.letters.contract",
         "requests_app.letters.render",
         "requests_app.letters.sandbox",
