@@ -288,7 +288,13 @@ def shipped():
         (
             "another-country",
             {"threads": 1, "messenger": 1},
-            ["ai-threads", "ai-messenger", "ai-chats-for-ads", "third-party-ai-request"],
+            [
+                "ai-threads",
+                "ai-messenger",
+                "object-ai-switzerland-brazil",
+                "ai-chats-for-ads",
+                "third-party-ai-request",
+            ],
         ),
         ("france", {"whatsapp": 1}, ["rights-whatsapp", "third-party-ai-request"]),
     ],

@@ -120,6 +120,18 @@ def test_the_german_page_says_it_in_german(client):
     assert "Noch nicht in der App überprüft." in html
 
 
+def test_another_country_gets_switzerland_brazil_and_an_honest_plan(client):
+    html = _plan(client, country="another-country")
+    assert (
+        "In Switzerland, use Meta&#x27;s objection forms" in html
+        or "In Switzerland, use Meta's objection forms" in html
+    )
+    assert "Art. 30(2)(b) and Art. 32(2)" in html
+    assert "https://www.gov.br/anpd/" in html
+    assert "Meta told the Senate that people cannot opt out" in html
+    assert "Where you can object outside the EU" not in _plan(client)
+
+
 def test_the_third_party_form_is_described_as_it_is_now(client):
     html = _plan(client)
     assert "does not offer access, download, correction or deletion" in html
