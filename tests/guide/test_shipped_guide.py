@@ -203,7 +203,7 @@ def test_it_has_source_and_date_on_every_step():
 
 def test_no_step_claims_a_check_in_the_future_or_before_its_source():
     for step in Step.objects.exclude(last_verified_on=None):
-        assert datetime.date(2024, 1, 1) <= step.last_verified_on <= datetime.date(2026, 12, 3), step.slug
+        assert datetime.date(2024, 1, 1) <= step.last_verified_on <= datetime.date.today(), step.slug
 
 
 def test_the_newer_facebook_form_is_a_flagged_alternative():
