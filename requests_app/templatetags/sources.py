@@ -2,18 +2,21 @@
 
 A source is a URL; the page names it by its site (``dataprotection.ie``), so a reader sees at a glance
 whether the step rests on a regulator, Meta's own page or a press report. Copies of Meta's policies kept
-by Open Terms Archive live on GitHub; they are named after the archive, not after GitHub.
+by Open Terms Archive live on GitHub; they are named after the archive, not after GitHub, and so are the
+data and commits of the Datenanfragen.de project. A numbered "www1." is dropped like "www.".
 """
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from django import template
 
 register = template.Library()
 
-ARCHIVES = {"/opentermsarchive/": "Open Terms Archive"}
+ARCHIVES = {"/opentermsarchive/": "Open Terms Archive", "/datenanfragen/": "Datenanfragen.de"}
+WWW = re.compile(r"^www\d*\.")
 
 
 @register.filter
@@ -22,8 +25,8 @@ def source_name(url: object) -> str:
     parts = urlsplit(str(url or ""))
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         return ""
-    for prefix, name in ARCHIVES.items():
-        if parts.path.lower().startswith(prefix):
-            return name
-    host = parts.hostname
-    return host[4:] if host.startswith("www.") else host
+    if parts.hostname == "github.com":
+        for prefix, name in ARCHIVES.items():
+            if parts.path.lower().startswith(prefix):
+                return name
+    return WWW.sub("", parts.hostname)

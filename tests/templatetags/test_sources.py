@@ -13,7 +13,12 @@ from requests_app.templatetags.sources import source_name
         ("https://www.dataprotection.ie/en/news-media/latest-news/dpc-statement-meta-ai", "dataprotection.ie"),
         ("https://techpp.com/2026/06/13/stop-meta-tracking/", "techpp.com"),
         ("http://WWW.Example.org/x", "example.org"),
-        ("https://github.com/datenanfragen/website/commit/fc5a0da5", "github.com"),
+        ("https://github.com/datenanfragen/website/commit/fc5a0da5", "Datenanfragen.de"),
+        ("https://github.com/someone/else", "github.com"),
+        ("https://example.org/opentermsarchive/x", "example.org"),
+        ("https://www1.folha.uol.com.br/tec/2024/09/x.shtml", "folha.uol.com.br"),
+        ("https://www2.example.org/", "example.org"),
+        ("https://wwwhat.example.org/", "wwwhat.example.org"),
         (
             "https://github.com/OpenTermsArchive/pga-versions/blob/e4da78fa/Facebook/Privacy%20Policy.md",
             "Open Terms Archive",
