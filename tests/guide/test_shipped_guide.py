@@ -362,3 +362,13 @@ def test_the_whatsapp_letters_name_no_unverified_controller():
     for template in LetterTemplate.objects.filter(action__slug="rights-whatsapp"):
         assert "controller" not in template.body
         assert "controller" not in template.subject
+
+
+@pytest.mark.parametrize(
+    ("language", "objection", "copy"), [("en", "I object", "a copy"), ("de", "Ich widerspreche", "Kopie")]
+)
+def test_the_third_party_letter_leads_with_what_the_form_offers_now(language, objection, copy):
+    """The form as it is now is for objecting to or restricting third-party information used for AI."""
+    body = _render("third-party-ai-request", language, "US state law").body
+    assert objection in body
+    assert body.index(objection) < body.index(copy)
