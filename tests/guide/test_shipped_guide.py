@@ -372,3 +372,26 @@ def test_the_third_party_letter_leads_with_what_the_form_offers_now(language, ob
     body = _render("third-party-ai-request", language, "US state law").body
     assert objection in body
     assert body.index(objection) < body.index(copy)
+
+
+UNVERIFIED_IN_GUIDE_FACTS = [
+    "https://www.facebook.com/help/contact/6359191084165019",  # the newer Facebook form
+    "https://www.facebook.com/help/contact/510058597920541",  # the later third-party form
+    "https://www.whatsapp.com/contact/forms/382532939919295",  # WhatsApp's general form
+]
+
+
+@pytest.mark.parametrize("url", UNVERIFIED_IN_GUIDE_FACTS)
+def test_every_step_sending_people_to_an_unverified_address_is_flagged(url):
+    steps = Step.objects.filter(official_url=url)
+    assert steps.exists()
+    for step in steps:
+        assert step.unverified, step.slug
+        assert step.text("caveat", "en", fallback=False), step.slug
+        assert step.text("caveat", "de", fallback=False), step.slug
+
+
+def test_the_brazilian_route_is_flagged_because_its_form_is_unconfirmed():
+    step = Step.objects.get(slug="object-ai-brazil")
+    assert step.unverified
+    assert "https://www.gov.br/anpd/" in step.text("body", "en")
