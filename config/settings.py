@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "requests_app.web.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # `?lang=fr` shows one page in French (the hreflang alternates' URLs): requests_app/web/language_choice.py.
+    "requests_app.web.language_choice.LanguageParameterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -103,6 +105,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.template.context_processors.csp",
                 "django.template.context_processors.i18n",
+                "requests_app.web.language_choice.languages",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -127,7 +130,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://opt-out-guide")}
+# Rate limits, the guide's version and page fragments live in the cache, so every worker of every
+# server must share it: production's default is a table in the site's own database (created by
+# `migrate`: requests_app/web/shared_cache.py), Redis when CACHE_URL names one. A development server
+# is one process, where the local-memory cache is enough. `check --deploy` warns on a per-process one.
+CACHES = {
+    "default": env.cache_url(
+        "CACHE_URL", default="locmemcache://opt-out-guide" if DEBUG else "dbcache://opt_out_guide_cache"
+    )
+}
 # Several sites (or test runs) sharing one Redis database keep apart by a prefix on every key.
 CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="")
 # Sessions live in the database (Django's database engine, with the data encrypted at rest:
@@ -149,7 +160,16 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# The one place a language is switched on. The UI catalogues for French, Spanish, Italian, Dutch,
+# Polish, Portuguese and Swedish are complete in locale/, and dates, the switcher, the alternates,
+# the letter-language choice and the emails are built and tested for all nine
+# (tests/factories/languages.py, NINE); each waits for its guide content and letter templates
+# (issue #13). Enabling one is adding its line here, e.g. ("fr", _("French")).
 LANGUAGES = [("en", _("English")), ("de", _("German"))]
+# The languages in which the shipped guide (requests_app/guide/data) has every text, letter and form
+# label: tests/guide/test_content_translations.py fails on any object missing a translation in one of
+# these or in LANGUAGES. Add a language here once its content rows are complete, then to LANGUAGES.
+CONTENT_COMPLETE_LANGUAGES = ["en", "de"]
 # locale/ is ours (makemessages keeps it in step with the code); locale_overrides/ rewords strings of
 # the libraries we use (allauth's German says "du", ours says "Sie"). Both win over the libraries'.
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]

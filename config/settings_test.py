@@ -12,6 +12,8 @@ import secrets
 
 os.environ.setdefault("SECRET_KEY", "insecure-test-key-only-for-the-test-suite")
 os.environ.setdefault("HTTPS", "false")
+# One process: tests count rate limits in memory and clear them between tests (cache.clear()).
+os.environ.setdefault("CACHE_URL", "locmemcache://opt-out-guide")
 
 from .settings import *  # noqa: E402,F403
 from .settings import STORAGES  # noqa: E402

@@ -1,7 +1,9 @@
 """Admin for guide content: what content editors use to keep the guide true.
 
 Every model keeps its history (who changed what, when; django-simple-history).
-Letter templates and an action's form fields are rendered with sample data
+Every text an editor types is refused when the site could not show it (a lone surrogate, NUL,
+another control character: `web.text`), at its field. Letter templates and an action's form fields
+are rendered with sample data
 before they are saved, so a broken template never reaches a person; steps show
 their Markdown as it will look and are flagged when not verified for
 STALE_AFTER_DAYS. User data is never registered here for content editors: the
@@ -41,6 +43,7 @@ from ..models import (
     Step,
     StepText,
 )
+from .content_form import GuideContentForm
 from .translations import ReviewFilter, UnreviewedFilter, mark_reviewed, text_inline
 
 admin.site.site_header = "Opt-Out Guide content"
@@ -92,7 +95,7 @@ def _letter_preview_html(subject: str, body: str, language: str) -> SafeString:
 # Forms
 
 
-class LetterTemplateForm(forms.ModelForm):
+class LetterTemplateForm(GuideContentForm):
     """Refuses a template that does not render with sample data in every language."""
 
     class Meta:
@@ -126,6 +129,12 @@ class LetterTemplateForm(forms.ModelForm):
                 self.add_error(error.field if error.field in ("subject", "body") else None, str(error))
         return cleaned
 
+    def save(self, commit: bool = True) -> LetterTemplate:
+        # A review was of the text as it was: a changed letter is unreviewed again (translations.py).
+        if {"language", "subject", "body"} & set(self.changed_data):
+            self.instance.reviewed_by, self.instance.reviewed_at = None, None
+        return super().save(commit)
+
 
 # An action's admin page, in the order editors work through it.
 ACTION_FIELDSETS = [
@@ -149,7 +158,7 @@ ACTION_FIELDSETS = [
 ACTION_SHOWN = ("form_fields_preview", "letter_variables")
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(GuideContentForm):
     """Refuses form fields whose values do not render."""
 
     class Meta:
@@ -194,6 +203,7 @@ class StaleFilter(admin.SimpleListFilter):
 
 class StepInline(admin.TabularInline):
     model = Step
+    form = GuideContentForm
     fields = ["order", "slug", "last_verified_on", "unverified"]
     ordering = ["order", "pk"]
     extra = 0
@@ -216,6 +226,7 @@ class LetterTemplateInline(admin.StackedInline):
 
 class PlatformControllerInline(admin.TabularInline):
     model = PlatformController
+    form = GuideContentForm
     fields = ["jurisdiction", "name", "address", "privacy_contact_url"]
     extra = 0
 
@@ -226,6 +237,7 @@ class PlatformControllerInline(admin.TabularInline):
 
 @admin.register(Jurisdiction)
 class JurisdictionAdmin(SimpleHistoryAdmin):
+    form = GuideContentForm
     list_display = ["__str__", "slug", "law", "deadline", "region_count", "last_verified_on"]
     list_filter = [UnreviewedFilter, "law", "deadline_unit", "next_working_day"]
     search_fields = ["slug", "texts__name", "texts__authority_name"]
@@ -276,6 +288,7 @@ class JurisdictionAdmin(SimpleHistoryAdmin):
 
 @admin.register(Region)
 class RegionAdmin(SimpleHistoryAdmin):
+    form = GuideContentForm
     list_display = ["__str__", "slug", "kind", "country_code", "subdivision_code", "jurisdiction", "order"]
     list_filter = [UnreviewedFilter, "kind", "jurisdiction"]
     list_select_related = ["jurisdiction"]
@@ -293,6 +306,7 @@ class RegionAdmin(SimpleHistoryAdmin):
 
 @admin.register(Platform)
 class PlatformAdmin(SimpleHistoryAdmin):
+    form = GuideContentForm
     list_display = ["name", "slug", "multiple_accounts", "order"]
     search_fields = ["name", "slug"]
     ordering = ["order", "name"]
@@ -301,6 +315,7 @@ class PlatformAdmin(SimpleHistoryAdmin):
 
 @admin.register(PlatformController)
 class PlatformControllerAdmin(SimpleHistoryAdmin):
+    form = GuideContentForm
     list_display = ["name", "platform", "jurisdiction", "privacy_contact_url"]
     list_filter = ["platform", "jurisdiction"]
     list_select_related = ["platform", "jurisdiction"]
@@ -358,6 +373,7 @@ class ActionAdmin(SimpleHistoryAdmin):
 
 @admin.register(Step)
 class StepAdmin(SimpleHistoryAdmin):
+    form = GuideContentForm
     list_display = ["__str__", "action", "order", "last_verified_on", "stale", "unverified"]
     list_filter = [StaleFilter, UnreviewedFilter, "unverified", "action__kind", "action__platform"]
     list_select_related = ["action"]

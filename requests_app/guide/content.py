@@ -14,6 +14,7 @@ reads it at most every GUIDE_VERSION_TTL seconds (edits in the same process are 
 from __future__ import annotations
 
 import datetime
+import logging
 import threading
 import time
 
@@ -22,6 +23,7 @@ from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from ..letters.render import in_language
 from ..models import (
@@ -34,6 +36,7 @@ from ..models import (
     Region,
     Step,
 )
+from ..web.text import strings_in, unshowable_problem
 from .snapshot import (
     ActionInfo,
     ControllerInfo,
@@ -44,6 +47,22 @@ from .snapshot import (
     RegionInfo,
     StepInfo,
 )
+
+logger = logging.getLogger(__name__)
+
+
+def _showable(text: str, language: str, where: str) -> str:
+    """`text`, or a short "could not be shown" in its place when it holds what no page can show.
+
+    Admin and load_guide refuse such text (web/text.py), but a row written past them (a migration, a
+    shell) must not answer 500 on every page that shows it: one part is replaced, the rest of the page
+    stands, and the log tells editors which content to fix (content only, never a person's data).
+    """
+    if not text or unshowable_problem(text) is None:
+        return text
+    logger.warning("Guide content %s in %s cannot be shown (%s)", where, language, unshowable_problem(text))
+    with translation.override(language):
+        return gettext("This part could not be shown.")
 
 
 def _letter(templates: list[LetterTemplate], language: str) -> LetterInfo | None:
@@ -147,9 +166,11 @@ def read_content(language: str) -> GuideContent:
     jurisdictions = {
         j.slug: JurisdictionInfo(
             slug=j.slug,
-            name=j.text("name", language),
+            name=_showable(j.text("name", language), language, f"jurisdiction {j.slug} name"),
             law=j.law,
-            authority_name=j.text("authority_name", language),
+            authority_name=_showable(
+                j.text("authority_name", language), language, f"jurisdiction {j.slug} authority_name"
+            ),
             authority_url=j.authority_url,
             authority_complaint_url=j.authority_complaint_url,
             authority_email=j.authority_email,
@@ -159,10 +180,12 @@ def read_content(language: str) -> GuideContent:
     regions = tuple(
         RegionInfo(
             slug=r.slug,
-            name=r.text("name", language),
+            name=_showable(r.text("name", language), language, f"region {r.slug} name"),
             kind=r.kind,
             jurisdiction=r.jurisdiction.slug,
-            local_authority_name=r.text("local_authority_name", language),
+            local_authority_name=_showable(
+                r.text("local_authority_name", language), language, f"region {r.slug} local_authority_name"
+            ),
             local_authority_url=r.local_authority_url,
         )
         for r in Region.sorted_by_name(Region.objects.with_texts(language).select_related("jurisdiction"))
@@ -170,7 +193,10 @@ def read_content(language: str) -> GuideContent:
     platforms = Platform.objects.all()
     platform_slugs = {p.pk: p.slug for p in platforms}
     controllers = {
-        (c.platform.slug, c.jurisdiction.slug): ControllerInfo(name=c.name, address=c.address)
+        (c.platform.slug, c.jurisdiction.slug): ControllerInfo(
+            name=_showable(c.name, language, f"controller {c.pk} name"),
+            address=_showable(c.address, language, f"controller {c.pk} address"),
+        )
         for c in PlatformController.objects.select_related("platform", "jurisdiction")
     }
     actions = Action.objects.with_texts(language).prefetch_related(
@@ -183,7 +209,12 @@ def read_content(language: str) -> GuideContent:
         regions=regions,
         jurisdictions=jurisdictions,
         platforms=tuple(
-            PlatformInfo(slug=p.slug, name=p.name, multiple_accounts=p.multiple_accounts) for p in platforms
+            PlatformInfo(
+                slug=p.slug,
+                name=_showable(p.name, language, f"platform {p.slug} name"),
+                multiple_accounts=p.multiple_accounts,
+            )
+            for p in platforms
         ),
         controllers=controllers,
         actions=tuple(_action(a, platform_slugs, language) for a in actions),
@@ -194,15 +225,15 @@ def _action(action: Action, platform_slugs: dict[int, str], language: str) -> Ac
     return ActionInfo(
         slug=action.slug,
         kind=action.kind,
-        title=action.text("title", language),
+        title=_showable(action.text("title", language), language, f"action {action.slug} title"),
         platform=platform_slugs.get(action.platform_id),
-        summary=action.text("summary", language),
-        legal_basis=action.text("legal_basis", language),
-        caveat=action.text("caveat", language),
+        summary=_showable(action.text("summary", language), language, f"action {action.slug} summary"),
+        legal_basis=_showable(action.text("legal_basis", language), language, f"action {action.slug} legal_basis"),
+        caveat=_showable(action.text("caveat", language), language, f"action {action.slug} caveat"),
         filing_method=action.filing_method,
         official_url=action.official_url,
         email_to=action.email_to,
-        form_fields=tuple(f for f in (action.form_fields or []) if isinstance(f, dict)),
+        form_fields=_showable_fields(action, language),
         audience=action.audience,
         per_account=action.per_account,
         situations=frozenset(action.situations or []),
@@ -210,15 +241,31 @@ def _action(action: Action, platform_slugs: dict[int, str], language: str) -> Ac
         steps=tuple(
             StepInfo(
                 slug=s.slug,
-                title=s.text("title", language),
-                body=s.text("body", language),
+                title=_showable(s.text("title", language), language, f"step {s.slug} title"),
+                body=_showable(s.text("body", language), language, f"step {s.slug} body"),
                 official_url=s.official_url,
                 source_url=s.source_url,
                 last_verified_on=s.last_verified_on,
                 unverified=s.unverified,
-                caveat=s.text("caveat", language),
+                caveat=_showable(s.text("caveat", language), language, f"step {s.slug} caveat"),
             )
             for s in action.steps.all()
         ),
         letter=_letter(list(action.letter_templates.all()), language),
     )
+
+
+def _showable_fields(action: Action, language: str) -> tuple[dict, ...]:
+    """The action's form fields, without one whose text no page could show (logged like `_showable`)."""
+    kept = []
+    for index, field in enumerate(action.form_fields or []):
+        if not isinstance(field, dict):
+            continue
+        problems = [problem for text in strings_in(field) if (problem := unshowable_problem(text))]
+        if problems:
+            logger.warning(
+                "Guide content action %s form field %s cannot be shown (%s)", action.slug, index, problems[0]
+            )
+            continue
+        kept.append(field)
+    return tuple(kept)

@@ -27,6 +27,7 @@ from django.utils.safestring import SafeString
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import SOURCE_LANGUAGE, TEXT_MODELS, Translated
+from .content_form import GuideContentForm
 from .markup import render_markdown
 
 
@@ -93,7 +94,7 @@ def mark_reviewed(model_admin: admin.ModelAdmin, request: HttpRequest, queryset:
 # The inline: one stacked form per language, English beside each field
 
 
-class TextRowForm(forms.ModelForm):
+class TextRowForm(GuideContentForm):
     reviewed = forms.BooleanField(
         required=False,
         label="Reviewed",

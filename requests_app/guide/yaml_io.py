@@ -52,6 +52,7 @@ from ..models import (
     Step,
     Translated,
 )
+from ..web.text import strings_in, unshowable_problem
 
 GUIDE_DIR = Path(__file__).resolve().parent / "data"
 
@@ -380,6 +381,8 @@ class _Loader:
         before = _snapshot(obj)
         for field_name, value in values.items():
             setattr(obj, field_name, value)
+            # What the admin refuses at the field (GuideContentForm), the loader refuses too.
+            self.refuse_unshowable(path, where, field_name, value)
         if model is LetterTemplate:
             _set_review(obj, self.date(path, where, REVIEWED_ON, entry.get(REVIEWED_ON)))
         try:
@@ -398,6 +401,11 @@ class _Loader:
         if isinstance(obj, Translated) and self.upsert_texts(path, where, obj, texts):
             changed = True
         return obj, "updated" if changed else "unchanged"
+
+    def refuse_unshowable(self, path: Path, where: str, key: str, value: Any) -> None:
+        for text in strings_in(value):
+            if problem := unshowable_problem(text):
+                raise GuideError(path, where, f"{key}: this text cannot be shown on the site, {problem}")
 
     def date(self, path: Path, where: str, key: str, value: Any) -> datetime.date | None:
         if value is None or (isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)):
@@ -422,6 +430,7 @@ class _Loader:
             before = _snapshot(row)
             for name in fields:
                 value = given.get(name, "")
+                self.refuse_unshowable(path, where, f"{name}_{language}", value)
                 setattr(row, name, "" if value is None else value)
             key = f"{REVIEWED_ON}_{language}"
             _set_review(row, self.date(path, where, key, given.get(REVIEWED_ON)))

@@ -11,17 +11,19 @@ import datetime
 
 from ..guide.planning import Answers, Plan, PlanItem
 from ..guide.snapshot import GuideContent
+from ..web.text import isolated
 from .contract import build_context
 
 
 def person_from(answers: Answers, *, country: str, account: str, email: str = "") -> dict[str, str]:
     """The `person` group: who writes, in the words they gave; `email` when they gave none."""
+    # What the person typed, each isolated where it holds bidirectional formatting (web/text.py).
     return {
-        "name": answers.name,
-        "email": answers.email or email,
+        "name": isolated(answers.name),
+        "email": isolated(answers.email or email),
         "country": country,
-        "account": account,
-        "explanation": answers.explanation,
+        "account": isolated(account),
+        "explanation": isolated(answers.explanation),
     }
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.utils import dateformat, translation
+from ..languages import format_date as format_in_language
 
 # Shared with the plan page and request tracking: every key is always present in a context.
 LETTER_VARIABLES: dict[str, dict[str, str] | str] = {
@@ -44,16 +44,11 @@ LAW_NAMES = ("GDPR", "UK GDPR", "CCPA", "US state law", "")
 # From the codes of `models.Law` to the names letters use (this module imports no models).
 LAW_NAME_BY_CODE = {"gdpr": "GDPR", "uk_gdpr": "UK GDPR", "ccpa": "CCPA", "us_state": "US state law", "none": ""}
 
-DATE_FORMATS = {"en": "j F Y", "de": "j. F Y"}
-
 
 def format_date(value: datetime.date, language: str) -> str:
-    """A date as letters print it in `language`: "28 November 2026", "28. November 2026"."""
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    language = language.split("-")[0]
-    with translation.override(language):
-        return dateformat.format(value, DATE_FORMATS.get(language, DATE_FORMATS["en"]))
+    """A date as letters print it in `language`: "28 November 2026", "28. November 2026", "28 listopada 2026"
+    (the long style of `requests_app.languages`, the same the pages use)."""
+    return format_in_language(value, language, "long")
 
 
 def as_plain(value: Any, language: str) -> Any:

@@ -18,6 +18,9 @@ pages that people trust.
   produced, the output (rendered with `generate()` and stopped as soon as the
   cap is passed), loop iterations and calls (a budget per render, with a
   deadline), and big numbers (`**`, `*` on integers).
+- Text the site cannot show (a lone surrogate such as `{{ "\\ud800" }}`, NUL, other control
+  characters: `web.text`) is refused in the source and in every piece of output, naming its line,
+  so a template that validates can always be encoded in a response and in a PDF.
 - The context holds plain strings and dicts only (see `contract.LETTER_VARIABLES`),
   so no model, queryset or method of ours is reachable from a template.
 
@@ -49,6 +52,8 @@ from jinja2.runtime import Context, LoopContext, Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import missing
 from jinja2.visitor import NodeTransformer
+
+from ..web.text import describe, first_unshowable, line_of
 
 MAX_TEMPLATE_CHARS = 20_000
 MAX_OUTPUT_CHARS = 50_000
@@ -98,6 +103,10 @@ class _TooMuch(TemplateRuntimeError):
 
 class _UnknownVariable(TemplateRuntimeError):
     """A name or key the context does not have; the message is shown as it is."""
+
+
+class _Unshowable(TemplateRuntimeError):
+    """Output the site cannot encode or show; the message names the character."""
 
 
 class _Budget:
@@ -309,6 +318,10 @@ def _emit(context: Context, values: list[Any], line: int) -> str:
     if budget is not None:
         budget.line = line
         budget.produce(sum(len(text) for text in texts))
+    for text in texts:
+        index = first_unshowable(text)
+        if index is not None:
+            raise _Unshowable(f"the letter would contain {describe(text[index])}: remove it")
     return "".join(texts)
 
 
@@ -512,6 +525,9 @@ def render_template(source: str, context: dict, field: str) -> str:
     """Render one template (`field` names it in errors) with a plain context; raises LetterError."""
     if len(source) > MAX_TEMPLATE_CHARS:
         raise LetterError(f"the template is longer than {MAX_TEMPLATE_CHARS:,} characters", None, field)
+    index = first_unshowable(source)
+    if index is not None:
+        raise LetterError(f"the template contains {describe(source[index])}: remove it", line_of(source, index), field)
     try:
         template = _compile(source)
     except TemplateSyntaxError as error:
@@ -534,7 +550,7 @@ def render_template(source: str, context: dict, field: str) -> str:
         raise LetterError(str(error.message), _template_line(error), field) from None
     except (_Refused, SecurityError) as error:
         raise LetterError(f"not allowed in letters: {error.message}", _template_line(error), field) from None
-    except _TooMuch as error:
+    except (_TooMuch, _Unshowable) as error:
         raise LetterError(str(error.message), _template_line(error) or budget.line, field) from None
     except TemplateRuntimeError as error:
         raise LetterError(_syntax_message(str(error.message)), _template_line(error), field) from None

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 
+from ..web.text import unshowable_problem
 from .contract import sample_context
 from .render import render_form_fields, render_letter
 from .sandbox import LetterError
@@ -50,5 +51,8 @@ def validate_form_fields(fields: Any) -> None:
             raise LetterError("label_en is required", field="form_fields", label=where)
         if not all(isinstance(value, str) for value in field.values()):
             raise LetterError("labels and value must be text", field="form_fields", label=where)
+        for key, text in field.items():
+            if key != "value" and (problem := unshowable_problem(text)):
+                raise LetterError(f"{key} cannot be shown, {problem}", field="form_fields", label=where)
     for context in _sample_contexts():
         render_form_fields(fields, context, "en")

@@ -72,6 +72,11 @@ def rows_to_columns(apps, schema_editor):
 TEXT_MODELS = ["jurisdictiontext", "regiontext", "actiontext", "steptext"]
 
 
+def _codenames() -> list[str]:
+    codenames = [f"{verb}_{model}" for model in TEXT_MODELS for verb in ("view", "add", "change", "delete")]
+    return codenames + [f"view_historical{model}" for model in TEXT_MODELS]
+
+
 def grant_editors(apps, schema_editor):
     from django.contrib.auth.management import create_permissions
 
@@ -85,10 +90,8 @@ def grant_editors(apps, schema_editor):
     group = Group.objects.using(db).filter(name="Content editors").first()
     if group is None:
         return
-    codenames = [f"{verb}_{model}" for model in TEXT_MODELS for verb in ("view", "add", "change", "delete")]
-    codenames += [f"view_historical{model}" for model in TEXT_MODELS]
     group.permissions.add(
-        *Permission.objects.using(db).filter(content_type__app_label="requests_app", codename__in=codenames)
+        *Permission.objects.using(db).filter(content_type__app_label="requests_app", codename__in=_codenames())
     )
 
 

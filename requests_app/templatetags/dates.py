@@ -1,8 +1,8 @@
-"""Dates as people read them in the active language: "28 February 2025", "28. Februar 2025".
+"""Dates as people read them in the active language: "28 February 2025", "28. Februar 2025", "28 lutego 2025".
 
-Django's own localized formats would change the English pages ("Feb. 28, 2025"), so the formats are
-spelled out per language here; English keeps the day-first style letters use (`letters.contract.DATE_FORMATS`).
-Values may be dates, datetimes or ISO 8601 strings (event data stores dates as "2025-01-31").
+The words and their order come from Babel (CLDR) through `requests_app.languages`, which says which
+locale each language uses (English: day first, as our letters are). Values may be dates, datetimes
+or ISO 8601 strings (event data stores dates as "2025-01-31").
 """
 
 from __future__ import annotations
@@ -10,31 +10,20 @@ from __future__ import annotations
 import datetime
 
 from django import template
-from django.utils import dateformat, translation
+from django.utils import translation
 
-from requests_app.letters.contract import DATE_FORMATS
+from requests_app.languages import format_date, format_number
 
 register = template.Library()
 
-LONG_FORMATS = {
-    "en": {
-        "": DATE_FORMATS["en"],
-        "time": "j F Y, H:i",
-        "seconds": "j F Y, H:i:s",
-        "weekday_seconds": "l j F Y, H:i:s",
-    },
-    "de": {
-        "": DATE_FORMATS["de"],
-        "time": "j. F Y, H:i",
-        "seconds": "j. F Y, H:i:s",
-        "weekday_seconds": "l, j. F Y, H:i:s",
-    },
+# A filter's variant -> (date style, time style) of `languages.format_date`.
+LONG_VARIANTS = {
+    "": ("long", ""),
+    "time": ("long", "time"),
+    "seconds": ("long", "seconds"),
+    "weekday_seconds": ("weekday", "seconds"),
 }
-SHORT_FORMATS = {
-    "en": {"": "j M Y", "time": "j M Y, H:i", "no_year": "j M"},
-    # "N" is the abbreviation with its full stop where German has one: "Feb.", but "März".
-    "de": {"": "j. N Y", "time": "j. N Y, H:i", "no_year": "j. N"},
-}
+SHORT_VARIANTS = {"": ("short", ""), "time": ("short", "time"), "no_year": ("short_no_year", "")}
 
 
 def _as_date(value: object) -> datetime.date | None:
@@ -48,15 +37,16 @@ def _as_date(value: object) -> datetime.date | None:
     return None
 
 
-def _format(value: object, formats: dict[str, dict[str, str]], variant: str) -> object:
+def _format(value: object, variants: dict[str, tuple[str, str]], variant: str) -> object:
+    if variant not in variants:
+        raise template.TemplateSyntaxError(f"Unknown date variant {variant!r}; use one of {sorted(variants)}")
     when = _as_date(value)
     if when is None:
         return value if value is not None else ""
-    language = (translation.get_language() or "en").split("-")[0]
-    by_variant = formats.get(language, formats["en"])
-    if variant not in by_variant:
-        raise template.TemplateSyntaxError(f"Unknown date variant {variant!r}; use one of {sorted(by_variant)}")
-    return dateformat.format(when, by_variant[variant])
+    style, time = variants[variant]
+    if time and not isinstance(when, datetime.datetime):
+        time = ""
+    return format_date(when, translation.get_language(), style, time)
 
 
 @register.filter(expects_localtime=True)
@@ -65,13 +55,21 @@ def long_date(value: object, variant: str = "") -> object:
 
     A string that is not an ISO 8601 date comes back unchanged, so a bad value shows rather than vanishes.
     """
-    return _format(value, LONG_FORMATS, variant)
+    return _format(value, LONG_VARIANTS, variant)
 
 
 @register.filter(expects_localtime=True)
 def short_date(value: object, variant: str = "") -> object:
     """The month abbreviated: "28 Feb 2025", "28. Feb. 2025"; variants "time", "no_year"."""
-    return _format(value, SHORT_FORMATS, variant)
+    return _format(value, SHORT_VARIANTS, variant)
+
+
+@register.filter
+def number(value: object) -> object:
+    """A number as the active language writes it: "12,345" / "12.345" / "12\u202f345"; anything else unchanged."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return format_number(value, translation.get_language())
+    return value
 
 
 @register.filter

@@ -20,7 +20,17 @@ from ..evidence.events import append_event
 from ..guide.planning import Answers
 from ..letters.context import person_from
 from ..letters.contract import LAW_NAME_BY_CODE, build_context
-from ..models import WAITING_STATUSES, Action, ActionKind, EventType, Region, StatusChange, Submission, SubmissionStatus
+from ..models import (
+    WAITING_STATUSES,
+    Action,
+    ActionKind,
+    EventType,
+    Jurisdiction,
+    Region,
+    StatusChange,
+    Submission,
+    SubmissionStatus,
+)
 from ..wizard.plan_session import SESSION_KEY, read
 from .rules import COMPLAINT_PREFIX
 from .services import TrackingError, frozen_submission, lock, record_created
@@ -37,6 +47,9 @@ def complaint_action(submission: Submission) -> Action | None:
             jurisdictions__slug=submission.jurisdiction_slug,
         )
         .order_by("order", "slug")
+        # Without the default prefetch of its text rows: the detail page only asks whether there is one,
+        # and an escalation reads the texts it needs (one query) when it freezes them.
+        .prefetch_related(None)
         .first()
     )
 
@@ -51,10 +64,11 @@ class Authority:
 
 def authorities(submission: Submission, language: str) -> list[Authority]:
     """Where a complaint can go: the jurisdiction's authority, and under the GDPR the person's own national one."""
-    region = Region.objects.select_related("jurisdiction").filter(slug=submission.region_slug).first()
+    # Each with its text rows joined (with_texts): two queries however many names are read.
+    region = Region.objects.with_texts(language).filter(slug=submission.region_slug).first()
     if region is None:
         return []
-    jurisdiction = region.jurisdiction
+    jurisdiction = Jurisdiction.objects.with_texts(language).get(pk=region.jurisdiction_id)
     found = []
     if jurisdiction.text("authority_name", language):
         found.append(

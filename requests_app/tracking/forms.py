@@ -16,7 +16,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from ..web.forms import ErrorSummaryMixin
+from ..web.forms import ErrorSummaryMixin, ShowableTextMixin
 from ..web.widgets import WIDGET_RENDERER, HiddenInputWithoutId
 from . import uploads
 from .escalation import Authority
@@ -41,7 +41,7 @@ def time_zone_choices() -> list[tuple[str, str]]:
     return [("UTC", "UTC"), *((name, name.replace("_", " ")) for name in names)]
 
 
-class TrackingForm(ErrorSummaryMixin, forms.Form):
+class TrackingForm(ShowableTextMixin, ErrorSummaryMixin, forms.Form):
     default_renderer = WIDGET_RENDERER
     token = forms.CharField(widget=HiddenInputWithoutId, max_length=32)
 

@@ -27,7 +27,8 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.tasks import task
-from django.template.loader import render_to_string
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -147,17 +148,31 @@ def still_due(reminder: Reminder) -> bool:
     )
 
 
-def _templates(part: str, language: str) -> list[str]:
-    return [
-        f"requests_app/tracking/emails/reminder_{part}_{language}.txt",
-        f"requests_app/tracking/emails/reminder_{part}_en.txt",
-    ]
+def _template(part: str, language: str) -> str:
+    return f"requests_app/tracking/emails/reminder_{part}_{language}.txt"
+
+
+def email_language(language: str) -> str:
+    """`language` if the reminder is written in it (both templates exist), else English.
+
+    The whole email is in one language: a French request without French templates gets the English
+    subject, body and dates, never English sentences around a French date or French UI strings.
+    """
+    if not language.isalpha():
+        return settings.LANGUAGE_CODE
+    for part in ("subject", "body"):
+        try:
+            get_template(_template(part, language))
+        except TemplateDoesNotExist:
+            return settings.LANGUAGE_CODE
+    return language
 
 
 def reminder_message(reminder: Reminder) -> EmailMessage:
-    """The email for `reminder`, in the language the request was made in."""
+    """The email for `reminder`, in the language the request was made in when the email is written
+    in it, else all in English."""
     submission = reminder.submission
-    language = (submission.language or settings.LANGUAGE_CODE).split("-")[0]
+    language = email_language((submission.language or settings.LANGUAGE_CODE).split("-")[0])
     recipient = submission.recipient or submission.platform_name or submission.action_title
     context = {
         "kind": reminder.kind,
@@ -169,8 +184,8 @@ def reminder_message(reminder: Reminder) -> EmailMessage:
         "url": settings.SITE_URL + reverse("tracking:detail", args=[submission.pk]),
     }
     with translation.override(language):
-        subject = render_to_string(_templates("subject", language), context)
-        body = render_to_string(_templates("body", language), context)
+        subject = render_to_string(_template("subject", language), context)
+        body = render_to_string(_template("body", language), context)
     # A subject is one line, whatever the template's trailing newline.
     subject = " ".join(subject.split())
     return EmailMessage(

@@ -176,12 +176,16 @@ def create_submission(
     plan_data: dict[str, Any],
     item_key: str,
     language: str,
+    letter_language: str | None = None,
     now: datetime.datetime | None = None,
 ) -> tuple[Submission, bool]:
     """Track a request of the person's plan; (submission, created). Tracking it again returns the first one.
 
     Freezes the guide's facts (action, platform, region, law, legal basis, form URL, controller,
-    content version) and renders the letter in `language` with the plan's answers.
+    content version) and renders the letter with the plan's answers: the facts the pages show in
+    `language` (the page's), the letter and what it cites (country, legal basis, controller) in
+    `letter_language` (the person's choice, wizard/letter_language.py; default the page's). The
+    submission's `language` is the letter's, as written.
     """
     now = now or timezone.now()
     existing = Submission.objects.for_user(user).originals().filter(plan_item_key=item_key).first()
@@ -195,14 +199,23 @@ def create_submission(
     if item is None:
         raise TrackingError(_("This request is not in your plan. Check your answers and try again."), field="item")
     action = Action.objects.select_related("platform").prefetch_related("letter_templates").get(slug=item.action.slug)
+    letter_language = (letter_language or language).split("-")[0]
+    letter_content = content if letter_language == language else load_content(letter_language)
+    letter_plan = plan if letter_content is content else known_plan(answers, letter_content)
+    letter_item = next((i for i in letter_plan.items if i.key == item.key), item) if letter_plan else item
     context = for_plan_item(
-        plan=plan, item=item, answers=answers, content=content, today=timezone.localdate(now), email=user.email
+        plan=letter_plan or plan,
+        item=letter_item,
+        answers=answers,
+        content=letter_content,
+        today=timezone.localdate(now),
+        email=user.email,
     )
     submission = frozen_submission(
         user=user,
         action=action,
         context=context,
-        language=language,
+        language=letter_language,
         now=now,
         plan_item_key=item.key,
         action_title=item.action.title,
@@ -211,7 +224,7 @@ def create_submission(
         region_name=plan.region.name,
         jurisdiction_slug=plan.region.jurisdiction,
         law=plan.jurisdiction.law,
-        legal_basis=item.action.legal_basis,
+        legal_basis=letter_item.action.legal_basis,
         official_url=action.official_url,
         recipient=context["controller"]["name"],
         person_name=context["person"]["name"],

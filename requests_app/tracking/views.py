@@ -25,6 +25,7 @@ from ..guide.content import load_content
 from ..guide.planning import Answers, request_items
 from ..models import ActionKind, Attachment, Event, Region, Submission, SubmissionStatus
 from ..web.downloads import download
+from ..wizard import letter_language
 from ..wizard.plan_store import load_plan_data
 from . import escalation, services
 from .calendar_file import deadline_calendar
@@ -106,11 +107,13 @@ def track(request: HttpRequest) -> HttpResponseBase:
         messages.error(request, _("Choose a request from your plan to track."))
         return HttpResponseRedirect(reverse("tracking:dashboard"))
     try:
+        plan_data = load_plan_data(request)
         submission, _created = services.create_submission(
             user=request.user,
-            plan_data=load_plan_data(request),
+            plan_data=plan_data,
             item_key=form.cleaned_data["item"],
             language=_language(),
+            letter_language=letter_language.chosen(plan_data["answers"], _language()),
         )
     except services.TrackingError as error:
         messages.error(request, error.message)

@@ -1,4 +1,5 @@
-"""What our forms share: the error summary's links, in the order of the fields on the page.
+"""What our forms share: the error summary's links, in the order of the fields on the page, and the
+refusal of text that cannot be shown.
 
 An error summary (templates/requests_app/web/forms/error_summary.html) lists every error of a form
 as a link to the input it is about: the field's own input, the first option of a radio or
@@ -9,6 +10,9 @@ visible field.
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext as _
+
+from .text import first_unshowable, line_of
 
 
 class ErrorSummaryMixin:
@@ -26,3 +30,23 @@ class ErrorSummaryMixin:
         if visible:
             links.extend((self[visible[0]].auto_id, message) for message in self.non_field_errors())
         return links
+
+
+class ShowableTextMixin:
+    """For a `forms.Form`: refuse, at its field, typed text holding a control character other than a
+    line break or tab (web/text.py). Such text prints as nothing, hides or garbles what follows it in
+    pages, PDFs and letters, and PostgreSQL refuses NUL."""
+
+    def clean(self: forms.Form) -> dict:
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            if not isinstance(value, str) or isinstance(self.fields[name], forms.ChoiceField):
+                continue
+            index = first_unshowable(value)
+            if index is not None:
+                self.add_error(
+                    name,
+                    _("Line %(line)s holds an invisible control character (%(code)s): remove it.")
+                    % {"line": line_of(value, index), "code": f"U+{ord(value[index]):04X}"},
+                )
+        return cleaned

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..guide.snapshot import GuideContent, PlatformInfo
+from ..languages import base_language
 from .forms import (
     NONE,
     US,
@@ -37,9 +38,14 @@ CHECK = "check"
 class Wizard:
     """Where a person is in the questions, given their answers and the current guide content."""
 
-    def __init__(self, answers: Mapping[str, Any], content: GuideContent) -> None:
+    def __init__(
+        self, answers: Mapping[str, Any], content: GuideContent, letter_languages: list[str] | None = None
+    ) -> None:
+        """`letter_languages`: what the details page offers for the letters (letter_language.offered);
+        only the page itself needs them, checking a stored answer accepts any enabled language."""
         self.answers = dict(answers)
         self.content = content
+        self.letter_languages = letter_languages
 
     def applies(self, question: str) -> bool:
         if question == "state":
@@ -119,7 +125,13 @@ class Wizard:
         if question == "situation":
             return SituationForm(data, initial=initial)
         if question == "details":
-            return DetailsForm(data, initial=initial, accounts=self.account_counts())
+            return DetailsForm(
+                data,
+                initial=initial,
+                accounts=self.account_counts(),
+                letter_languages=self.letter_languages,
+                page_language=base_language(self.content.language),
+            )
         raise ValueError(question)
 
     def initial(self, question: str) -> dict[str, Any]:

@@ -11,14 +11,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxLengthValidator
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from ..guide.planning import MAX_ACCOUNTS
 from ..guide.snapshot import GuideContent, PlatformInfo
 from ..models import RegionKind, Situation
-from ..web.forms import ErrorSummaryMixin
+from ..web.forms import ErrorSummaryMixin, ShowableTextMixin
 from ..web.widgets import WIDGET_RENDERER, LongSelect
 from .choices import alphabetical, frozen, guide_choices
 
@@ -42,7 +44,7 @@ def _hashable(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
-class WizardForm(ErrorSummaryMixin, forms.Form):
+class WizardForm(ShowableTextMixin, ErrorSummaryMixin, forms.Form):
     """A question form: its error summary links each error to its input (`ErrorSummaryMixin`).
 
     The server validates everything: no `required` attributes, so browsers do not show their own
@@ -302,9 +304,31 @@ class DetailsForm(WizardForm):
         help_text=_("A few sentences in your own words, up to 2,000 characters."),
     )
 
-    def __init__(self, *args: Any, accounts: list[tuple[PlatformInfo, int]], **kwargs: Any) -> None:
+    letter_language = forms.ChoiceField(
+        label=_("Language of your letters"),
+        required=False,
+        help_text=_("They can be in another language than this page, for example the company's or the regulator's."),
+        error_messages={"invalid_choice": _("Select a language from the list")},
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        accounts: list[tuple[PlatformInfo, int]],
+        letter_languages: list[str] | None = None,
+        page_language: str = "en",
+        **kwargs: Any,
+    ) -> None:
+        """`letter_languages`: the languages offered for the letters (default: every enabled one);
+        the page's language is chosen when the person has not chosen, else English."""
         super().__init__(*args, **kwargs)
         self.accounts = accounts
+        offered = letter_languages if letter_languages is not None else [code for code, _name in settings.LANGUAGES]
+        field = self.fields["letter_language"]
+        field.choices = [(code, translation.get_language_info(code)["name_local"]) for code in offered]
+        self.letters_not_in_page_language = page_language not in offered
+        field.initial = page_language if not self.letters_not_in_page_language else "en"
+        letter_language = self.fields.pop("letter_language")
         explanation = self.fields.pop("explanation")
         for platform, count in accounts:
             for number in range(1, count + 1):
@@ -322,6 +346,7 @@ class DetailsForm(WizardForm):
                     widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "none"}),
                 )
         self.fields["explanation"] = explanation
+        self.fields["letter_language"] = letter_language
 
     def handle_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.fields if name.startswith("handle_")]
@@ -337,11 +362,15 @@ class DetailsForm(WizardForm):
             "email": self.cleaned_data["email"],
             "handles": handles,
             "explanation": self.cleaned_data["explanation"].strip(),
+            "letter_language": self.cleaned_data["letter_language"] or self.fields["letter_language"].initial,
         }
 
     @staticmethod
     def initial_from(answers: Mapping[str, Any]) -> dict[str, Any]:
         initial = {key: answers.get(key, "") for key in ("name", "email", "explanation")}
+        # A language that is no longer enabled reads as no choice (the page's), not as a wrong answer.
+        if answers.get("letter_language") in dict(settings.LANGUAGES):
+            initial["letter_language"] = answers["letter_language"]
         for slug, values in (answers.get("handles") or {}).items():
             for number, value in enumerate(values, start=1):
                 initial[f"handle_{slug}_{number}"] = value

@@ -23,6 +23,7 @@ from ..letters.context import for_plan_item
 from ..letters.render import RenderedLetter, render_form_fields, render_letter
 from ..letters.sandbox import LetterError
 from ..models import FilingMethod, Submission
+from . import letter_language
 from .flow import Wizard
 from .plan_store import load_plan_data
 
@@ -46,6 +47,10 @@ class ItemView:
     mailto: str = ""
     letter_failed: bool = False
     tracked_id: UUID | None = None  # the account's Submission for this request, once tracked
+    letter_language: str = ""  # of the template the letter was written from
+    letter_fallback: bool = False  # no template in the chosen language: the letter is in English
+    # A translation no person has reviewed yet (LetterTemplate.reviewed_at): the page says so beside it.
+    letter_unreviewed: bool = False
 
 
 @dataclass
@@ -68,7 +73,16 @@ class PlanPage:
         return next((s for g in self.groups for i in g.items for s in i.steps if s.key == key), None)
 
 
-def _item_view(plan: Plan, item: PlanItem, answers: Answers, content: GuideContent, done: set[str]) -> ItemView:
+def _item_view(
+    plan: Plan,
+    item: PlanItem,
+    answers: Answers,
+    content: GuideContent,
+    done: set[str],
+    letters: tuple[Plan, GuideContent],
+) -> ItemView:
+    """`item` as the page shows it (in the page's language), its letter written from `letters`: the
+    plan and guide in the letters' language, which may be another one (letter_language.py)."""
     view = ItemView(
         item=item,
         summary=render_markdown(item.action.summary),
@@ -79,11 +93,19 @@ def _item_view(plan: Plan, item: PlanItem, answers: Answers, content: GuideConte
     )
     if not item.is_request:
         return view
-    context = for_plan_item(plan=plan, item=item, answers=answers, content=content, today=timezone.localdate())
+    letter_plan, letter_content = letters
+    letter_item = next((i for i in letter_plan.items if i.key == item.key), item)
+    context = for_plan_item(
+        plan=letter_plan, item=letter_item, answers=answers, content=letter_content, today=timezone.localdate()
+    )
     try:
-        if item.action.letter:
-            view.letter = render_letter(item.action.letter.subject, item.action.letter.body, context)
-        view.fields = render_form_fields(list(item.action.form_fields), context, content.language)
+        if letter_item.action.letter:
+            view.letter = render_letter(letter_item.action.letter.subject, letter_item.action.letter.body, context)
+            view.letter_language = letter_item.action.letter.language
+            view.letter_fallback = view.letter_language != letter_content.language
+            view.letter_unreviewed = not letter_item.action.letter.reviewed
+        # The labels are for the person filling in the form: in the page's language.
+        view.fields = render_form_fields(list(letter_item.action.form_fields), context, content.language)
     except LetterError:
         # A broken template is an editor's mistake: the page still shows the steps and says so.
         view.letter_failed = True
@@ -103,12 +125,15 @@ def plan_page(request: HttpRequest) -> PlanPage | None:
         return None
     answers = Answers.from_dict(stored["answers"])
     plan = build_plan(answers, content)
+    language = letter_language.chosen(stored["answers"], content.language)
+    letter_content = content if language == content.language else load_content(language)
+    letters = (plan if letter_content is content else build_plan(answers, letter_content), letter_content)
     done = set(stored["done"])
     groups = [
         GroupView(
             title=group.platform.name if group.platform else _("For everyone"),
             key=group.key,
-            items=[_item_view(plan, item, answers, content, done) for item in group.items],
+            items=[_item_view(plan, item, answers, content, done, letters) for item in group.items],
         )
         for group in plan.groups
     ]

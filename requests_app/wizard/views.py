@@ -25,7 +25,7 @@ from ..guide.content import load_content
 from ..web.downloads import download
 from ..web.pdf import render_pdf
 from ..web.throttle import RENDER_PDF, throttle
-from . import plan_store
+from . import letter_language, plan_store
 from .flow import CHECK, QUESTIONS, Wizard
 from .forms import US, SituationForm
 from .plan_page import plan_page
@@ -60,7 +60,10 @@ def question(request: HttpRequest, question: str) -> HttpResponse:
     if question not in QUESTIONS:
         raise Http404
     content = load_content()
-    wizard = Wizard(plan_store.plan_answers(request), content)
+    answers = plan_store.plan_answers(request)
+    # Only the details page offers the letters' languages (it reads the guide in each of them).
+    offered = letter_language.offered(answers) if question == "details" else None
+    wizard = Wizard(answers, content, letter_languages=offered)
     returning = request.GET.get("return") == CHECK
     if not wizard.may_visit(question):
         # The server keeps the order: no skipping ahead, no question that does not apply.

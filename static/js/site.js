@@ -12,11 +12,6 @@ document.addEventListener("click", (event) => {
   });
 });
 
-// Language switcher: submit on change when scripts run; the button stays for everyone else.
-document.addEventListener("change", (event) => {
-  if (event.target.id === "language-select") event.target.form.requestSubmit();
-});
-
 // Copy buttons are hidden until the clipboard can be used; without them the text is plain and selectable.
 function showCopyButtons(root) {
   if (!navigator.clipboard) return;

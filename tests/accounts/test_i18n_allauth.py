@@ -1,4 +1,4 @@
-"""allauth's pages and emails address people with "Sie", like the rest of the German site.
+"""allauth's pages and emails address people formally (Sie, vous, usted, Lei, u), like the rest of the site.
 
 allauth's own German catalogue mixes "du" and "Sie". locale_overrides/de re-translates every entry
 whose German is informal; these tests find those entries in the installed allauth's catalogue, so an
@@ -15,9 +15,11 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
+from django.test import override_settings
 from django.utils import translation
 
 from tests.factories.accounts import make_user
+from tests.factories.languages import NINE, NINE_CODES
 from tests.factories.translations import Entry, compiled_mismatches, parse_po
 
 ALLAUTH_PO = Path(allauth.__file__).parent / "locale" / "de" / "LC_MESSAGES" / "django.po"
@@ -156,3 +158,81 @@ def test_the_account_exists_email_says_sie_in_german(client):
     (message,) = mail.outbox
     assert "Es gibt jedoch bereits ein Konto" in message.body
     assert not INFORMAL.findall(message.subject + message.body)
+
+
+# --- every language the site is built for (settings enable them one by one) -----------------------
+
+# The informal "you" of each language that has a formal one, as words on a page or in an email.
+# Swedish addresses everyone with "du", and the Polish overrides word allauth impersonally (no
+# "Pan/Pani" guessed at): both fine, so only the other languages are checked for informality.
+INFORMAL_BY_LANGUAGE = {
+    "de": INFORMAL,
+    "fr": re.compile(r"\b(tu|toi|ton|ta|tes|te|t')\b", re.IGNORECASE),
+    "es": re.compile(r"\b(tú|tu|tus|ti|contigo|te)\b", re.IGNORECASE),
+    "it": re.compile(r"\b(tu|tuo|tua|tuoi|tue|ti)\b"),
+    "nl": re.compile(r"\b(je|jij|jouw|jou|jullie)\b", re.IGNORECASE),
+    "pt": re.compile(r"\b(tu|teu|tua|teus|tuas|te)\b", re.IGNORECASE),
+    "pl": re.compile(r"\b(ty|twój|twoja|twoje|twojego|twoim|ciebie|cię|tobie)\b", re.IGNORECASE),
+}
+# A formal word each of those pages carries.
+FORMAL_BY_LANGUAGE = {
+    "de": re.compile(r"\b(Sie|Ihr|Ihre|Ihren)\b"),
+    "fr": re.compile(r"\b(vous|votre|vos)\b", re.IGNORECASE),
+    "es": re.compile(r"\b(usted|su|sus)\b", re.IGNORECASE),
+    "it": re.compile(r"\b(Lei|Sua|Suo|Suoi|Sue)\b"),
+    "nl": re.compile(r"\b(u|uw)\b"),
+    "pt": re.compile(r"\b(o seu|a sua|os seus|as suas|você)\b", re.IGNORECASE),
+}
+# Each page and allauth's title of it.
+ACCOUNT_PAGES = [
+    ("/accounts/login/", "Sign In"),
+    ("/accounts/signup/", "Signup"),
+    ("/accounts/password/reset/", "Password Reset"),
+]
+
+
+def _in(language: str, msgid: str) -> str:
+    with translation.override(language):
+        return translation.gettext(msgid)
+
+
+@pytest.mark.django_db
+@override_settings(LANGUAGES=NINE)
+@pytest.mark.parametrize("language", [code for code in NINE_CODES if code != "en"])
+@pytest.mark.parametrize(("path", "title"), ACCOUNT_PAGES)
+def test_account_pages_in_every_language_are_translated_and_formal(client, path, title, language):
+    html = client.get(path, headers={"accept-language": language}).content.decode()
+    assert f'<html lang="{language}"' in html
+    text = _visible_text(html)
+    assert _in(language, title) != title
+    assert text.startswith(_in(language, title) + " – ")
+    assert "Forgot your password?" not in text
+    assert "Sign In" not in text
+    if language in INFORMAL_BY_LANGUAGE:
+        assert not INFORMAL_BY_LANGUAGE[language].findall(text), f"{path} in {language}: informal words"
+    if language in FORMAL_BY_LANGUAGE:
+        assert FORMAL_BY_LANGUAGE[language].search(text), f"{path} in {language}: no formal address"
+
+
+@pytest.mark.django_db
+@override_settings(LANGUAGES=NINE)
+@pytest.mark.parametrize("language", [code for code in NINE_CODES if code != "en"])
+def test_the_password_reset_email_is_in_the_language_it_was_asked_in(client, language):
+    """Account emails are rendered in the language of the request that triggers them."""
+    cache.clear()
+    make_user()
+    client.post("/accounts/password/reset/", {"email": "alice@example.org"}, headers={"accept-language": language})
+    (message,) = mail.outbox
+    assert "You're receiving this email because" not in message.body
+    assert _in(language, "Password Reset Email") in message.subject
+    if language in INFORMAL_BY_LANGUAGE:
+        assert not INFORMAL_BY_LANGUAGE[language].findall(message.subject + message.body)
+
+
+@pytest.mark.django_db
+def test_a_language_not_enabled_gets_the_english_email(client):
+    cache.clear()
+    make_user()
+    client.post("/accounts/password/reset/", {"email": "alice@example.org"}, headers={"accept-language": "fr"})
+    (message,) = mail.outbox
+    assert "You're receiving this email because" in message.body

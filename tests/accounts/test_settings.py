@@ -43,3 +43,29 @@ def test_it_signs_out_after_the_idle_timeout(client):
     client.force_login(make_user())
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
     assert client.get("/account/")["Location"].startswith("/accounts/login/")
+
+
+def test_production_counts_rate_limits_in_the_database_cache_by_default():
+    from tests.factories.processes import run_production_python
+
+    code = (
+        "import django; django.setup(); from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    )
+    assert run_production_python(code).strip() == "django.core.cache.backends.db.DatabaseCache"
+
+
+def test_the_deploy_check_warns_when_each_worker_would_count_limits_alone(tmp_path):
+    result = _deploy_check(tmp_path, CACHE_URL="locmemcache://")
+    assert result.returncode != 0
+    assert "requests_app.W001" in result.stderr
+    assert "count rate limits on its own" in result.stderr
+
+
+def test_migrate_creates_the_cache_table_without_a_manual_step(tmp_path):
+    import sqlite3
+
+    database = tmp_path / "db.sqlite3"
+    result = run_production("manage.py", "migrate", "--no-input", DATABASE_URL=f"sqlite:///{database}")
+    assert result.returncode == 0, result.stderr
+    tables = {row[0] for row in sqlite3.connect(database).execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "opt_out_guide_cache" in tables

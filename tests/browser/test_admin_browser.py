@@ -17,17 +17,21 @@ from tests.factories.guide import make_action, make_step
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 group_migration = importlib.import_module("requests_app.migrations.0002_content_editors_group")
+text_migration = importlib.import_module("requests_app.migrations.0011_translations_as_rows")
 
 
 def content_editors() -> Group:
-    """The group as migration 0002 makes it.
+    """The group as migrations 0002 and 0011 (the text rows) make it.
 
     Transactional tests flush the database after they run, taking data migrations' rows with them;
     permissions come back (post_migrate), the group does not.
     """
     group, _ = Group.objects.get_or_create(name=group_migration.GROUP_NAME)
     group.permissions.set(
-        Permission.objects.filter(content_type__app_label="requests_app", codename__in=group_migration._codenames())
+        Permission.objects.filter(
+            content_type__app_label="requests_app",
+            codename__in=group_migration._codenames() + text_migration._codenames(),
+        )
     )
     return group
 
@@ -51,14 +55,14 @@ def test_an_editor_edits_a_step_and_sees_it_in_the_history(live_server, page):
     assert page.get_by_text("Opt-Out Guide content").first.is_visible()
 
     page.goto(f"{live_server.url}/admin/requests_app/step/{step.pk}/change/")
-    page.fill("#id_title_en", "Open the objection form")
+    # The title is on the step's text rows, one inline form per language, English (the source) first.
+    page.fill("[name=texts-0-title]", "Open the objection form")
     page.click("input[name=_save]")
     page.wait_for_url(f"{live_server.url}/admin/requests_app/step/")
     assert page.locator("#result_list").get_by_role("link", name="Open the objection form").is_visible()
 
-    page.goto(f"{live_server.url}/admin/requests_app/step/{step.pk}/change/")
-    page.get_by_role("link", name="History").click()
-    page.wait_for_url(re.compile(r"/history/$"))
+    text = step.texts.get(language="en")
+    page.goto(f"{live_server.url}/admin/requests_app/steptext/{text.pk}/history/")
     history = page.locator("#change-history")
     assert history.get_by_text("editor").first.is_visible()
     assert history.get_by_text("Open the objection form").first.is_visible()

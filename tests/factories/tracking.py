@@ -62,9 +62,9 @@ def make_guide() -> dict:
         jurisdiction.save()
     germany = guide["regions"]["germany"]
     germany.country_code = "DE"
-    germany.local_authority_name_en = "Federal Commissioner for Data Protection (BfDI)"
     germany.local_authority_url = "https://www.bfdi.bund.de/"
     germany.save()
+    germany.set_text("en", local_authority_name="Federal Commissioner for Data Protection (BfDI)")
     a = guide["actions"]
     make_letter(
         a["complaint-dpc"],

@@ -42,6 +42,10 @@ def test_an_editor_saves_a_valid_letter(editor_client, letter):
         ("body", "{{ person.__class__.__mro__ }}", "Line 1: not allowed in letters: access to &#x27;__class__&#x27;"),
         ("body", "{{ 'x' * 10**8 }}", "Line 1: the text would be longer than 50,000 characters"),
         ("subject", "Objection {{ platfrom.name }}", "Line 1: unknown variable &#x27;platfrom&#x27;"),
+        # Text a response cannot encode (issue #16: this one answered 500 on /plan/ for everyone).
+        ("body", '{{ "\\ud800" }}', "Line 1: the letter would contain a lone surrogate (U+D800)"),
+        ("subject", 'Objection {{ "\\x00" }}', "Line 1: the letter would contain the control character U+0000"),
+        ("body", "Dear you,\n\x1b[2J{{ person.name }}", "line 2: the control character U+001B"),
     ],
 )
 def test_it_refuses_an_invalid_letter_at_the_field_and_keeps_the_stored_one(
@@ -158,6 +162,15 @@ def test_an_editor_saves_valid_form_fields(editor_client):
         ),
         ('{"label_en": "Country"}', "must be a list"),
         ('[{"label_en": "Country", "value": "{{ x.__class__ }}"}]', "not allowed in letters"),
+        ('[{"label_en": "Country", "value": "{{ \'\\\\ud800\' }}"}]', "a lone surrogate (U+D800)"),
+        (
+            '[{"label_en": "Coun\\ud800try", "value": "x"}]',
+            "label_en cannot be shown, line 1: a lone surrogate (U+D800)",
+        ),
+        (
+            '[{"label_en": "Coun\\u0007try", "value": "x"}]',
+            "label_en cannot be shown, line 1: the control character U+0007",
+        ),
     ],
 )
 def test_it_refuses_invalid_form_fields_and_keeps_the_stored_ones(editor_client, value, message):

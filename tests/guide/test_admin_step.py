@@ -142,3 +142,32 @@ def test_the_action_page_reorders_steps(editor_client):
         "object-facebook-2",
         "object-facebook-1",
     ]
+
+
+@pytest.mark.parametrize("field", ["title", "body", "caveat"])
+def test_it_refuses_text_the_site_cannot_show_at_its_field(editor_client, field):
+    step = make_step(make_action("object-instagram", steps=0), slug="open-form", title_en="Open the form")
+    stored = step.text(field, "en")
+    data = form_data(editor_client.get(_change_url(step)))
+    data[text_key(data, field, "en")] = "Open the form\n\u202e and \x1b[2J then"
+
+    response = editor_client.post(_change_url(step), data)
+
+    assert response.status_code == 200
+    (texts,) = (i.formset for i in response.context["inline_admin_formsets"] if i.formset.prefix == "texts")
+    (errors,) = [form.errors for form in texts.forms if form.errors]
+    assert list(errors) == [field]
+    assert "line 2: the control character U+001B" in errors[field][0]
+    assert Step.objects.get(pk=step.pk).text(field, "en") == stored
+
+
+def test_it_keeps_line_breaks_tabs_and_right_to_left_text(editor_client):
+    """The negative: only unprintable control characters are refused, not text in any script."""
+    step = make_step(make_action("object-instagram", steps=0), slug="open-form", title_en="Open the form")
+    data = form_data(editor_client.get(_change_url(step)))
+    data[text_key(data, "body", "en")] = "Open the form:\r\n\tافتح النموذج \u202bthen\u202c continue"
+
+    response = editor_client.post(_change_url(step), data)
+
+    assert response.status_code == 302
+    assert "افتح" in Step.objects.get(pk=step.pk).text("body", "en")

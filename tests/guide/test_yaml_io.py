@@ -205,3 +205,31 @@ def test_if_empty_keeps_what_editors_changed():
     call_command("load_guide", "--if-empty", stdout=out)
     assert "nothing loaded" in out.getvalue()
     assert Step.objects.get(pk=step.pk).text("title", "en") == "An editor's better title"
+
+
+@pytest.mark.parametrize(
+    ("escape", "described"), [("\\ud800", "a lone surrogate (U+D800)"), ("\\0", "U+0000"), ("\\e", "U+001B")]
+)
+def test_it_refuses_text_the_site_cannot_show(guide, escape, described):
+    """A YAML escape makes what a form cannot send: a lone surrogate answered 500 on every page showing it."""
+    path = guide / "platforms.yaml"
+    path.write_text(path.read_text().replace("  name: Threads\n", f'  name: "Threads{escape}"\n'))
+    _assert_refused(guide, "platforms.yaml", "threads", "name: this text cannot be shown", described)
+
+
+def test_it_refuses_a_letter_template_the_site_cannot_encode(guide):
+    path = guide / "actions" / "complaint-cppa.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("Complaint about {{ controller.name }}", 'Complaint about {{ "\\ud800" }}'))
+    _assert_refused(guide, "complaint-cppa.yaml", "complaint-cppa letter in en", "lone surrogate (U+D800)")
+
+
+def test_it_refuses_a_translated_text_the_site_cannot_show(guide):
+    path = guide / "actions" / "ai-messenger.yaml"
+    text = path.read_text()
+    path.write_text(
+        text.replace("title_de: Was über KI-Training", 'title_de: "Was \\e über KI-Training', 1).replace(
+            "und Messenger bekannt ist\n", 'und Messenger bekannt ist"\n', 1
+        )
+    )
+    _assert_refused(guide, "ai-messenger.yaml", "ai-messenger", "title_de: this text cannot be shown", "U+001B")

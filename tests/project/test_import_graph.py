@@ -8,7 +8,7 @@ functions included (a lazy import that closes a circle is still a circle), and:
 - models import only models and pure modules;
 - pure modules (PURE below: planning, the guide snapshot, Markdown, letters, deadlines, time zones,
   uploads, the evidence chain, canonical JSON, the record and key formats, the plan's session
-  structure, the wizard's choices) import only pure modules of the app, and of Django only
+  structure, the wizard's choices, which text can be shown) import only pure modules of the app, and of Django only
   `django.conf` and `django.utils`: no ORM, no request, no forms, no views.
 
 The checks run on synthetic trees too, so each is seen to fail on what it forbids.
@@ -29,6 +29,7 @@ PURE = frozenset(
         "requests_app.guide.planning",
         "requests_app.guide.snapshot",
         "requests_app.letters.context",
+        "requests_app.languages",
         "requests_app.letters.contract",
         "requests_app.letters.render",
         "requests_app.letters.sandbox",
@@ -42,6 +43,7 @@ PURE = frozenset(
         "requests_app.evidence.record",
         "requests_app.wizard.choices",
         "requests_app.wizard.plan_session",
+        "requests_app.web.text",
     }
 )
 # What a pure module may use of Django: settings and its utilities (translation, dates, HTML escaping).

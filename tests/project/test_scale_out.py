@@ -144,7 +144,7 @@ def scale_env() -> Iterator[dict[str, str]]:
 class Server:
     """One gunicorn serving the project on a free loopback port; stopped by `stop()`."""
 
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], workers: int = 1) -> None:
         self.port = _free_port()
         self.process = subprocess.Popen(
             [
@@ -153,7 +153,7 @@ class Server:
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
-                "1",
+                str(workers),
                 "--timeout",
                 "60",
                 "--no-control-socket",
@@ -195,8 +195,8 @@ class Server:
 
 
 @contextlib.contextmanager
-def running(env: dict[str, str]) -> Iterator[Server]:
-    server = Server(env)
+def running(env: dict[str, str], workers: int = 1) -> Iterator[Server]:
+    server = Server(env, workers)
     try:
         yield server
     finally:
@@ -351,6 +351,44 @@ def test_another_person_cannot_download_it_from_either_server(pair, scale_env):
     for server in (a, b):
         status, _, _ = Browser().get(server, f"/requests/{submission_id}/")
         assert status == 302
+
+
+# --- two workers on production's default cache -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def default_cache_server(scale_env) -> Iterator[Server]:
+    """Two gunicorn workers with no CACHE_URL, on a database of their own that only `migrate` set up:
+    the default cache is then the database's (config/settings.py), its table made by migrate."""
+    name = f"optout_defaultcache_{secrets.token_hex(6)}"
+    with _admin_connection() as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        env = {key: value for key, value in scale_env.items() if key not in ("CACHE_URL", "CACHE_KEY_PREFIX")}
+        env["DATABASE_URL"] = _with_database(DATABASE_URL, name)
+        _manage(env, "migrate", "--no-input")
+        with running(env, workers=2) as server:
+            yield server
+    finally:
+        with _admin_connection() as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_two_workers_on_the_default_cache_hold_the_failed_login_limit(default_cache_server):
+    """login_failed is "10/m/ip": with a cache per worker, two workers let about twice as many through."""
+    browser = Browser()
+    answers = []
+    for attempt in range(16):
+        _, _, body = browser.log_in(default_cache_server, email=f"nobody-{attempt}@example.org", password="wrong")
+        answers.append("refused" if b"Too many failed login attempts" in body else "checked")
+    assert answers == ["checked"] * 10 + ["refused"] * 6
+
+
+def test_two_workers_on_the_default_cache_hold_the_verify_limit(default_cache_server):
+    """verify_evidence is "30/m/ip"; each POST counts before the upload is read."""
+    statuses = [default_cache_server.request("POST", "/verify/", headers={"Host": SITE})[0] for _ in range(40)]
+    assert statuses.count(429) == 10
+    assert 429 not in statuses[:30]
 
 
 # --- losing the database ---------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.template import Context, Template, TemplateSyntaxError
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from requests_app.templatetags.dates import long_date, short_date
+from requests_app.templatetags.dates import long_date, number, short_date
 from tests.factories.accounts import PASSWORD
 from tests.factories.evidence import filed_request, use_site_key
 from tests.factories.pdf import pdf_text
@@ -62,10 +62,31 @@ def test_a_regional_language_uses_its_base_language():
         assert long_date(DAY) == "28. Februar 2025"
 
 
-def test_a_language_without_formats_falls_back_to_english():
-    with translation.override("fr"):
-        assert long_date(DAY).endswith("2025")
-        assert long_date(DAY).startswith("28 ")
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("fr", "28 février 2025"), ("es", "28 de febrero de 2025"), ("pl", "28 lutego 2025"), ("sv", "28 februari 2025")],
+)
+def test_every_language_of_the_site_writes_its_own_dates(language, expected):
+    """Before Babel, French, Spanish, Polish and Swedish pages printed English months."""
+    with translation.override(language):
+        assert long_date(DAY) == expected
+
+
+def test_a_language_without_a_locale_falls_back_to_english():
+    with translation.override("tlh"):
+        assert long_date(DAY) == "28 February 2025"
+
+
+def test_a_time_variant_of_a_plain_date_shows_the_date():
+    with translation.override("de"):
+        assert long_date(DAY, "time") == "28. Februar 2025"
+
+
+@pytest.mark.parametrize(("language", "expected"), [("en", "12,345"), ("de", "12.345"), ("fr", "12\u202f345")])
+def test_numbers_follow_the_language(language, expected):
+    with translation.override(language):
+        assert number(12345) == expected
+        assert number("n/a") == "n/a"
 
 
 @pytest.mark.parametrize(("language", "expected"), [("en", "31 January 2025"), ("de", "31. Januar 2025")])

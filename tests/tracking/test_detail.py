@@ -114,8 +114,9 @@ def test_its_query_count_does_not_grow_with_the_history(client, django_assert_nu
     client.force_login(user)
     client.get(f"/requests/{submission.pk}/")  # the session's touch (requests_app.accounts.activity) is now done
     # Middleware: session, user. The page: submission, attachments, status changes, events,
-    # escalations, complaint action, the region of its authorities.
-    with django_assert_num_queries(9):
+    # escalations, complaint action, the region and the jurisdiction of its authorities (each with its
+    # text rows joined).
+    with django_assert_num_queries(10):
         client.get(f"/requests/{submission.pk}/")
 
 
@@ -147,3 +148,33 @@ def test_a_request_recorded_the_day_it_was_filed_does_not_explain_the_difference
     page = client.get(f"/requests/{submission.pk}/").content.decode()
     assert "<dt>Recorded here</dt><dd>31 January 2025, 17:00 (Europe/Berlin)</dd>" in page
     assert "not from the day you recorded it here" not in page
+
+
+def test_a_typed_control_character_is_refused_at_its_field_and_nothing_is_recorded(client):
+    make_guide()
+    user = make_person()
+    submission = file(track(user))
+    client.force_login(user)
+    changes = submission.status_changes.count()
+    response = client.post(
+        f"/requests/{submission.pk}/update/",
+        {"what": "refused", "happened_on": "2025-02-05", "reply_text": "We \x1b[2J refuse.", "token": "7" * 32},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Line 1 holds an invisible control character (U+001B): remove it." in page
+    assert "[2J refuse." in page  # what was typed is given back to correct
+    assert submission.status_changes.count() == changes
+
+
+def test_a_right_to_left_override_in_a_reply_cannot_reorder_the_page_after_it(client):
+    make_guide()
+    user = make_person()
+    submission = file(track(user))
+    client.force_login(user)
+    client.post(
+        f"/requests/{submission.pk}/update/",
+        {"what": "refused", "happened_on": "2025-02-05", "reply_text": "No \u202eway", "token": "8" * 32},
+    )
+    page = client.get(f"/requests/{submission.pk}/").content.decode()
+    assert '<div class="letter"><bdi>No \u202eway</bdi></div>' in page

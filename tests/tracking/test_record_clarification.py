@@ -128,5 +128,5 @@ def test_the_page_takes_one_query_more_for_a_request_whose_clock_stops_however_m
         post(client, sam, "clarification_answered", answered)
     client.get(f"/requests/{sam.pk}/")
     # As an objection's page (test_detail.py: overdue, so with its escalation routes), and its pauses.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         client.get(f"/requests/{sam.pk}/")

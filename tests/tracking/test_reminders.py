@@ -179,7 +179,7 @@ def test_it_writes_in_the_language_of_the_request():
 
     [email] = mail.outbox
     assert email.subject == (
-        "[Opt-Out Guide] Deine Anfrage an Meta Platforms Ireland Limited (Instagram) muss bis zum "
+        "[Opt-Out Guide] Ihre Anfrage an Meta Platforms Ireland Limited (Instagram) muss bis zum "
         "28. Februar 2025 beantwortet werden"
     )
     assert "in einer Woche" in email.body

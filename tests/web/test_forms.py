@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from requests_app.web.forms import ErrorSummaryMixin
+from requests_app.web.forms import ErrorSummaryMixin, ShowableTextMixin
 
 
 class Form(ErrorSummaryMixin, forms.Form):
@@ -33,3 +33,19 @@ def test_a_valid_form_has_no_links():
         name = forms.CharField()
 
     assert Plain(data={"name": "Anna"}).error_links() == []
+
+
+class TypedForm(ShowableTextMixin, forms.Form):
+    note = forms.CharField(required=False)
+    colour = forms.ChoiceField(choices=[("red", "Red")], required=False)
+
+
+def test_a_control_character_is_refused_at_its_field_naming_the_line():
+    form = TypedForm({"note": "first line\nsecond \x1b[2J line"})
+    assert not form.is_valid()
+    assert form.errors["note"] == ["Line 2 holds an invisible control character (U+001B): remove it."]
+
+
+def test_line_breaks_tabs_and_right_to_left_text_are_kept():
+    form = TypedForm({"note": "a\r\n\tافتح \u202eb", "colour": "red"})
+    assert form.is_valid(), form.errors

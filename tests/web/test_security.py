@@ -164,3 +164,20 @@ def test_a_flood_of_form_fields_is_refused_not_crashed(client):
 def test_a_form_with_its_usual_fields_is_read(client):
     response = client.generic("POST", "/start/where/", "country=", content_type="application/x-www-form-urlencoded")
     assert response.status_code == 200
+
+
+def test_every_page_denies_the_browser_features_the_site_never_uses(client, owner):
+    client.force_login(owner["user"])
+    for path in own_paths(owner):
+        if path.startswith("/accounts/logout"):
+            continue
+        policy = client.get(path)["Permissions-Policy"]
+        for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+            assert f"{feature}=()" in policy, path
+
+
+def test_error_responses_deny_the_features_too(client):
+    """A 404, a 400 from a bad Host header (made outside the view middleware) and a static file."""
+    assert "camera=()" in client.get("/no-such-page/")["Permissions-Policy"]
+    assert "camera=()" in client.get("/", headers={"host": "evil.example"})["Permissions-Policy"]
+    assert "camera=()" in client.get("/static/css/site.css")["Permissions-Policy"]

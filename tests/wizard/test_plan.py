@@ -49,7 +49,7 @@ def test_it_shows_one_objection_per_account_with_the_persons_details(client, gui
     store_answers(client, make_answers())
     html = client.get("/plan/").content.decode()
     assert html.count("Object to Instagram using your information for AI") == 2
-    assert "account 2: @anna_cats" in html
+    assert "account 2: <bdi>@anna_cats</bdi>" in html
     assert "Objection under GDPR Art. 21(1): Instagram account @anna_cats" in html
     assert "To Meta Platforms Ireland Limited," in html
     assert "Name: Anna Muster" in html
@@ -214,3 +214,48 @@ def test_its_queries_do_not_grow_with_the_plan(client, guide, django_assert_num_
     with django_assert_num_queries(2):
         large = client.get("/plan/")
     assert large.content.decode().count('class="task"') == small.content.decode().count('class="task"') + 48
+
+
+def test_a_name_with_a_right_to_left_override_is_isolated_in_the_letter(client, guide):
+    action = make_action(
+        "email-request", kind="request", filing_method="email", email_to="p@example.org", audience="anyone"
+    )
+    make_letter(action, subject="Request", body="I am {{ person.name }}, and I object.")
+    store_answers(client, make_answers(name="Anna \u202eSchmidt"))
+    html = client.get("/plan/").content.decode()
+    mailto = re.search(r'href="(mailto:[^"]+)"', html).group(1).replace("&amp;", "&")
+    # Inside FSI ... PDI the override ends with the name: ", and I object." reads as written.
+    assert unquote(mailto.split("&body=")[1]) == "I am \u2068Anna \u202eSchmidt\u2069, and I object."
+
+
+def test_a_plain_name_carries_no_invisible_characters(client, guide):
+    action = make_action(
+        "email-request", kind="request", filing_method="email", email_to="p@example.org", audience="anyone"
+    )
+    make_letter(action, subject="Request", body="I am {{ person.name }}.")
+    store_answers(client, make_answers(name="عبد الله"))
+    html = client.get("/plan/").content.decode()
+    mailto = re.search(r'href="(mailto:[^"]+)"', html).group(1).replace("&amp;", "&")
+    assert unquote(mailto.split("&body=")[1]) == "I am عبد الله."
+
+
+# A lone surrogate cannot be stored (neither database driver encodes it); it reached pages only as a
+# letter template's escape, which the sandbox refuses (tests/letters). Control characters can be stored.
+@pytest.mark.parametrize("bad", ["Open \x1b[2J the form", "Open \x7f the form"])
+def test_one_step_no_page_can_show_is_replaced_and_the_rest_of_the_plan_stands(client, guide, caplog, bad):
+    """Admin and load_guide refuse such text; a row written past them must not break anyone's plan."""
+    StepText.objects.filter(step__slug="object-ai-instagram-1", language="en").update(title=bad)
+    store_answers(client, make_answers(name="Anna Muster"))
+
+    response = client.get("/plan/")
+    pdf = client.get("/plan.pdf")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "This part could not be shown." in html
+    assert "Widerspruch" in html or "Object" in html  # the rest of the plan is there
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    warnings = [r.getMessage() for r in caplog.records if r.name == "requests_app.guide.content"]
+    assert any("step object-ai-instagram-1 title" in message for message in warnings)
+    assert not any("Anna" in r.getMessage() for r in caplog.records)

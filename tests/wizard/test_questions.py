@@ -442,3 +442,12 @@ def test_it_never_fails_on_arbitrary_input(url, data):
     assert response.status_code in (200, 302)
     if response.status_code == 200:
         assert "There is a problem" in response.content.decode()
+
+
+def test_a_name_with_a_control_character_is_refused_at_its_field(client):
+    store_answers(client, make_answers())
+    response = client.post("/start/details/", {"name": "Anna\x1bMuster", "email": "anna@example.org"})
+    page = response.content.decode()
+    assert response.status_code == 200  # the question again, answered at the field
+    assert "Line 1 holds an invisible control character (U+001B): remove it." in page
+    assert answers_of(client)["name"] == "Anna Muster"
