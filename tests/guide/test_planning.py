@@ -265,7 +265,7 @@ def shipped():
         (
             "united-kingdom",
             {"instagram": 1},
-            ["object-ai-instagram#1", "off-meta-activity-instagram", "third-party-ai-request"],
+            ["object-ai-instagram#1", "activity-other-businesses-instagram", "third-party-ai-request"],
         ),
         (
             "germany",
@@ -279,9 +279,23 @@ def shipped():
                 "third-party-ai-request",
             ],
         ),
-        ("us-texas", {"facebook": 1}, ["off-meta-activity-facebook", "third-party-ai-request"]),
+        (
+            "us-texas",
+            {"facebook": 1},
+            ["activity-other-businesses-facebook", "ai-chats-for-ads", "third-party-ai-request"],
+        ),
         ("us-california", {}, ["third-party-ai-request"]),
-        ("another-country", {"threads": 1, "messenger": 1}, ["ai-threads", "ai-messenger", "third-party-ai-request"]),
+        (
+            "another-country",
+            {"threads": 1, "messenger": 1},
+            [
+                "ai-threads",
+                "ai-messenger",
+                "object-ai-switzerland-brazil",
+                "ai-chats-for-ads",
+                "third-party-ai-request",
+            ],
+        ),
         ("france", {"whatsapp": 1}, ["rights-whatsapp", "third-party-ai-request"]),
     ],
 )

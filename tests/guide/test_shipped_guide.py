@@ -177,6 +177,8 @@ def test_it_keeps_the_third_party_form_open_to_everyone():
     assert not action.jurisdictions.exists()
     assert "510058597920541" in action.text("caveat", "en", fallback=False)
     assert "unverified" in action.text("caveat", "en", fallback=False)
+    assert "does not offer access, download, correction or deletion" in action.text("summary", "en", fallback=False)
+    assert "three options" not in action.text("summary", "en", fallback=False)
 
 
 def test_it_gives_the_exact_off_meta_menu_paths():
@@ -192,9 +194,54 @@ def test_it_gives_the_exact_off_meta_menu_paths():
 def test_it_has_source_and_date_on_every_step():
     for step in Step.objects.all():
         assert step.source_url.startswith("https://"), step.slug
-        assert isinstance(step.last_verified_on, datetime.date), step.slug
         assert step.text("title", "de", fallback=False), step.slug
         assert step.text("body", "de", fallback=False), step.slug
+        # A date is the day the step was checked against its source; a step nobody could check has none,
+        # and is flagged.
+        assert isinstance(step.last_verified_on, datetime.date) or step.unverified, step.slug
+
+
+def test_no_step_claims_a_check_in_the_future_or_before_its_source():
+    for step in Step.objects.exclude(last_verified_on=None):
+        assert datetime.date(2024, 1, 1) <= step.last_verified_on <= datetime.date.today(), step.slug
+
+
+def test_the_newer_facebook_form_is_a_flagged_alternative():
+    step = Step.objects.get(slug="object-ai-facebook-newer-form")
+    assert step.official_url == "https://www.facebook.com/help/contact/6359191084165019"
+    assert step.unverified
+    assert step.text("caveat", "en", fallback=False)
+    assert step.text("caveat", "de", fallback=False)
+    assert step.last_verified_on is None
+    assert Action.objects.get(slug="object-ai-facebook").official_url == FACEBOOK_FORM
+
+
+def test_off_site_activity_controls_are_split_by_region():
+    for platform in ("facebook", "instagram"):
+        old = Action.objects.get(slug=f"off-meta-activity-{platform}")
+        new = Action.objects.get(slug=f"activity-other-businesses-{platform}")
+        assert set(old.jurisdictions.values_list("slug", flat=True)) == {"gdpr", "none"}
+        assert {"uk-gdpr", "us-state", "ccpa", "us-iowa", "us-none"} <= set(
+            new.jurisdictions.values_list("slug", flat=True)
+        )
+        assert "gdpr" not in set(new.jurisdictions.values_list("slug", flat=True))
+        assert old.text("caveat", "en", fallback=False).startswith("Unverified")
+        assert new.text("caveat", "en", fallback=False).startswith("Unverified")
+        assert "9 June 2026" in old.text("summary", "en", fallback=False)
+        assert "9 June 2026" in new.text("summary", "en", fallback=False)
+
+
+def test_the_ai_chats_for_ads_note_excludes_the_eu_and_the_uk():
+    action = Action.objects.get(slug="ai-chats-for-ads")
+    assert set(action.jurisdictions.values_list("slug", flat=True)) == {
+        "ccpa",
+        "none",
+        "us-iowa",
+        "us-none",
+        "us-state",
+    }
+    assert "no setting to turn this off" in action.text("summary", "en", fallback=False)
+    assert "EU, the UK and South Korea" in action.text("summary", "en", fallback=False)
 
 
 def test_it_shows_a_caveat_on_every_unverified_step():
@@ -315,3 +362,36 @@ def test_the_whatsapp_letters_name_no_unverified_controller():
     for template in LetterTemplate.objects.filter(action__slug="rights-whatsapp"):
         assert "controller" not in template.body
         assert "controller" not in template.subject
+
+
+@pytest.mark.parametrize(
+    ("language", "objection", "copy"), [("en", "I object", "a copy"), ("de", "Ich widerspreche", "Kopie")]
+)
+def test_the_third_party_letter_leads_with_what_the_form_offers_now(language, objection, copy):
+    """The form as it is now is for objecting to or restricting third-party information used for AI."""
+    body = _render("third-party-ai-request", language, "US state law").body
+    assert objection in body
+    assert body.index(objection) < body.index(copy)
+
+
+UNVERIFIED_IN_GUIDE_FACTS = [
+    "https://www.facebook.com/help/contact/6359191084165019",  # the newer Facebook form
+    "https://www.facebook.com/help/contact/510058597920541",  # the later third-party form
+    "https://www.whatsapp.com/contact/forms/382532939919295",  # WhatsApp's general form
+]
+
+
+@pytest.mark.parametrize("url", UNVERIFIED_IN_GUIDE_FACTS)
+def test_every_step_sending_people_to_an_unverified_address_is_flagged(url):
+    steps = Step.objects.filter(official_url=url)
+    assert steps.exists()
+    for step in steps:
+        assert step.unverified, step.slug
+        assert step.text("caveat", "en", fallback=False), step.slug
+        assert step.text("caveat", "de", fallback=False), step.slug
+
+
+def test_the_brazilian_route_is_flagged_because_its_form_is_unconfirmed():
+    step = Step.objects.get(slug="object-ai-brazil")
+    assert step.unverified
+    assert "https://www.gov.br/anpd/" in step.text("body", "en")
