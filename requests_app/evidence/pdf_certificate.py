@@ -140,10 +140,12 @@ def issue_leaf(
     days: int = 5 * 365,
     now: datetime.datetime | None = None,
     extended_usage: x509.ObjectIdentifier | None = None,
-) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
-    """A new signing certificate under `ca`: ECDSA P-256, digital signature and non-repudiation."""
+    key: Any = None,
+) -> tuple[Any, x509.Certificate]:
+    """A new signing certificate under `ca`: ECDSA P-256 (unless given another `key`), digital signature
+    and non-repudiation."""
     now = now or datetime.datetime.now(datetime.UTC)
-    key = ec.generate_private_key(ec.SECP256R1())
+    key = key or ec.generate_private_key(ec.SECP256R1())
     builder = (
         x509.CertificateBuilder()
         .subject_name(_name(common_name))
