@@ -50,10 +50,12 @@ def _signer(material: PdfSigningMaterial) -> signers.SimpleSigner:
     )
 
 
-def sign(pdf: bytes, *, material: PdfSigningMaterial, timestamper: TimeStamper | None = None) -> bytes:
+def sign(
+    pdf: bytes, *, material: PdfSigningMaterial, timestamper: TimeStamper | None = None, field_name: str = FIELD_NAME
+) -> bytes:
     """`pdf` with an invisible PAdES signature appended (B-T when `timestamper` is given)."""
     metadata = signers.PdfSignatureMetadata(
-        field_name=FIELD_NAME,
+        field_name=field_name,
         md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES,
         reason="Opt-Out Guide evidence record",
@@ -63,7 +65,7 @@ def sign(pdf: bytes, *, material: PdfSigningMaterial, timestamper: TimeStamper |
         metadata,
         signer=_signer(material),
         timestamper=timestamper,
-        new_field_spec=fields.SigFieldSpec(sig_field_name=FIELD_NAME, box=None),
+        new_field_spec=fields.SigFieldSpec(sig_field_name=field_name, box=None),
     )
     return pdf_signer.sign_pdf(writer).getvalue()
 

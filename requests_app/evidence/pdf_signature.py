@@ -56,6 +56,8 @@ class PdfSignatures:
     status: str  # "ok", "unsigned", "unreadable"
     signatures: list[Signature] = field(default_factory=list)
     revisions: int = 0
+    # Bytes at the end of the file that no signature's byte range reaches (beyond trailing whitespace).
+    uncovered_tail: int = 0
 
     @property
     def signed(self) -> bool:
@@ -147,7 +149,15 @@ def _check_here(data: bytes, roots_pem: str, tsa_roots_pem: str) -> PdfSignature
                 timestamp=timestamp,
             )
         )
-    return PdfSignatures("ok", found, revisions)
+    covered = 0
+    for signature in embedded:
+        try:
+            byte_range = [int(n) for n in signature.sig_object["/ByteRange"]]
+            covered = max(covered, byte_range[2] + byte_range[3])
+        except (KeyError, ValueError, TypeError, IndexError):
+            continue
+    tail = max(0, len(data.rstrip(b"\r\n\t\x00 ")) - covered)
+    return PdfSignatures("ok", found, revisions, tail)
 
 
 def _as_json(result: PdfSignatures) -> bytes:
@@ -162,7 +172,7 @@ def _from_json(data: bytes) -> PdfSignatures:
         Signature(**{**item, "timestamp": Timestamp(**item["timestamp"]) if item["timestamp"] else None})
         for item in parsed["signatures"]
     ]
-    return PdfSignatures(parsed["status"], signatures, parsed["revisions"])
+    return PdfSignatures(parsed["status"], signatures, parsed["revisions"], parsed["uncovered_tail"])
 
 
 def check(data: bytes, *, roots_pem: str, tsa_roots_pem: str = "") -> PdfSignatures:
