@@ -158,10 +158,10 @@ def test_a_pdf_with_damaged_bytes_is_never_accepted(client, evidence_pdf):
         response = upload(client, damaged)
         assert response.status_code in (200, 400)
         result = response.context.get("result")
-        # Damage outside the embedded record leaves it valid; inside it, the record fails or cannot be read.
-        assert result is None or result.ok == (
-            embedded_or_none(damaged) == embedded_files(evidence_pdf)["evidence.json"]
-        )
+        # The PDF's own signature covers every byte: damage anywhere fails, even outside the record.
+        assert result is None or not result.ok
+        if result is not None and embedded_or_none(damaged) == embedded_files(evidence_pdf)["evidence.json"]:
+            assert result.pdf is not None and not result.pdf.ok
 
 
 def embedded_or_none(content: bytes) -> bytes | None:
