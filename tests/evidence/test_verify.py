@@ -161,7 +161,8 @@ def test_a_pdf_with_damaged_bytes_is_never_accepted(client, evidence_pdf):
         # The PDF's own signature covers every byte: damage anywhere fails, even outside the record.
         assert result is None or not result.ok
         if result is not None and embedded_or_none(damaged) == embedded_files(evidence_pdf)["evidence.json"]:
-            assert result.pdf is not None and not result.pdf.ok
+            assert result.pdf is not None
+            assert not result.pdf.ok
 
 
 def embedded_or_none(content: bytes) -> bytes | None:
