@@ -11,6 +11,7 @@ class RequestsAppConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the receivers that claim a visitor's plan on sign-up and sign-in, and registers
-        # the guide's admin (Django's autodiscovery looks for requests_app.admin only).
+        # the guide's admin (Django's autodiscovery looks for requests_app.admin only) and the evidence checks.
+        from .evidence import checks  # noqa: F401
         from .guide import admin  # noqa: F401
         from .wizard import plan_store  # noqa: F401
