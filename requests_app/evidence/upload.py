@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from . import pdf_reader, pdf_signature
@@ -169,12 +170,17 @@ def pdf_verdict(found: pdf_signature.PdfSignatures) -> PdfVerdict:
                 % {"label": label, "signer": signature.signer}
             )
         if signature.timestamp is not None:
+            stamp = (
+                _("The timestamp of signature %(number)s") % {"number": number}
+                if len(found.signatures) > 1
+                else _("The signature's timestamp")
+            )
             if not signature.timestamp.intact:
-                problems.append(_("The timestamp of %(label)s is broken.") % {"label": label.lower()})
+                problems.append(_("%(label)s is broken.") % {"label": stamp})
             elif not signature.timestamp.trusted:
                 problems.append(
-                    _("The timestamp of %(label)s comes from an authority this site does not trust (%(authority)s).")
-                    % {"label": label.lower(), "authority": signature.timestamp.authority}
+                    _("%(label)s comes from an authority this site does not trust (%(authority)s).")
+                    % {"label": stamp, "authority": signature.timestamp.authority}
                 )
             else:
                 facts.append(
@@ -192,8 +198,8 @@ def pdf_verdict(found: pdf_signature.PdfSignatures) -> PdfVerdict:
             )
     if found.uncovered_tail and not problems:
         problems.append(
-            _("The signature does not cover the whole file: %(count)s bytes were added after the signed range.")
-            % {"count": found.uncovered_tail}
+            _("The signature does not cover the whole file: %(size)s were added after the signed range.")
+            % {"size": filesizeformat(found.uncovered_tail)}
         )
     return PdfVerdict(problems, [] if problems else facts)
 

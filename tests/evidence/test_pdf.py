@@ -14,7 +14,7 @@ from requests_app.evidence.export import record_for
 from requests_app.evidence.keys import trusted_keys
 from requests_app.evidence.pdf import qr_data_url
 from requests_app.evidence.record import verify_record
-from requests_app.models import Action, Event, LetterTemplate, Plan, Submission
+from requests_app.models import ActionText, Event, LetterTemplate, Plan, Submission
 from requests_app.tracking.services import (
     CLARIFICATION_ANSWERED,
     CLARIFICATION_ASKED,
@@ -335,7 +335,7 @@ def test_admin_and_user_text_is_neither_fetched_nor_embedded(client, tmp_path, h
     evil = hostile(http_server.url)
     # Admin-edited content, frozen into the request when it is tracked.
     short = f'<link rel="attachment" href="file:///etc/passwd"><img src="{http_server.url}/title.png">'
-    Action.objects.filter(slug="object-ai-instagram").update(title_en="Object " + short)
+    ActionText.objects.filter(action__slug="object-ai-instagram", language="en").update(title="Object " + short)
     LetterTemplate.objects.filter(action__slug="object-ai-instagram", language="en").update(
         body="{{ person.name }} objects. " + evil.replace("{", "(").replace("}", ")")
     )

@@ -14,8 +14,8 @@ from requests_app.evidence import pades
 from requests_app.evidence.pdf_certificate import pem, signing_material
 from tests.factories import tampering
 from tests.factories.accounts import PASSWORD
-from tests.factories.evidence import filed_request, use_site_key
-from tests.factories.pdf import embedded_files, pdf_pages, pdf_text, pdfa_status
+from tests.factories.evidence import filed_request, second_request, use_site_key
+from tests.factories.pdf import embedded_files, marked, pdf_pages, pdf_text, pdfa_status, rendered_pages, structure
 from tests.factories.tracking import make_guide
 from tests.factories.tsa import LocalTSA, down_url, use_tsa
 
@@ -66,6 +66,40 @@ def test_the_downloaded_pdf_is_signed_over_the_whole_file_and_still_pdfa_with_it
     assert 'data-pdf-signature="valid"' in section
     assert "Opt-Out Guide evidence PDFs (tests)" in section
     assert "signer&#x27;s own clock" in section
+
+
+def genuine_pack(client, submission) -> bytes:
+    assert client.login(username=submission.user.username, password=PASSWORD)
+    response = client.get(reverse("evidence:pack_pdf"))
+    assert response.status_code == 200
+    client.logout()
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+@pytest.mark.parametrize("timestamped", [False, True], ids=["own-clock", "timestamped"])
+def test_the_signed_pdf_and_pack_stay_tagged_pdfa_3b_with_their_record_and_render(
+    client, settings, tmp_path, timestamped
+):
+    submission = filed_request()
+    second_request(submission)
+    with LocalTSA() as tsa:
+        if timestamped:
+            use_tsa(settings, tsa)
+        single, pack = genuine_pdf(client, submission), genuine_pack(client, submission)
+    for content, record in ((single, "evidence.json"), (pack, "evidence-pack.json")):
+        assert content.count(b"/ByteRange") == 1  # signed, once
+        assert pdfa_status(content) == "3B"
+        assert record in embedded_files(content)
+        assert marked(content)
+        _lang, elements = structure(content)  # the StructTreeRoot is still there, walked from the catalogue
+        assert [tag for tag, _alt in elements].count("H1") >= 1
+        (tmp_path / record).mkdir()
+        pages = rendered_pages(content, tmp_path / record)
+        assert len(pages) == pdf_pages(content, tmp_path) >= 1
+        assert all(page.read_bytes().startswith(b"\x89PNG") for page in pages)
+        section = pdf_section(verify(client, content))
+        assert 'data-pdf-signature="valid"' in section
+        assert ("time certified by" in section) is timestamped
 
 
 def test_without_an_authority_the_pages_say_their_time_is_the_sites(client, tmp_path):
@@ -177,7 +211,7 @@ def test_a_broken_signature_dictionary_is_reported(client):
 def test_bytes_after_the_signed_range_are_reported(client):
     forged = tampering.append_unsigned_bytes(genuine_pdf(client))
     assert_not_valid(
-        verify(client, forged), "does not cover the whole file: 25 bytes were added after the signed range"
+        verify(client, forged), "does not cover the whole file: 25\xa0bytes were added after the signed range"
     )
 
 
