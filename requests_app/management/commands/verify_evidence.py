@@ -1,6 +1,11 @@
 """Check every submission's evidence chain in the database (or one), from the Event rows themselves.
 
     manage.py verify_evidence [--submission UUID]
+    manage.py verify_evidence --pdf FILE
+
+With `--pdf`, checks one evidence PDF (or JSON record) exactly as /verify/ does instead: the PDF's own
+signature and timestamps, each embedded record, its chain and its signature; prints the verdict and
+what it rests on, and exits non-zero unless the file is valid.
 
 Events are streamed in (submission, seq) order and checked one chain at a time, so memory holds one
 chain, however many there are. A chain is broken when an event's hash does not match its content
@@ -14,12 +19,15 @@ from __future__ import annotations
 
 import itertools
 import uuid
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from requests_app.evidence.chain import keyed_digest, sha256_hex, verify_chain
 from requests_app.evidence.events import event_dict
+from requests_app.evidence.report import NOT_VALID, verdict_lines
+from requests_app.evidence.upload import MAX_UPLOAD_BYTES, UnreadableUpload, verify_upload
 from requests_app.models import Event, EventType, Submission
 
 CHUNK = 2_000
@@ -31,8 +39,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--submission", type=uuid.UUID, help="Check only this submission's chain.")
+        parser.add_argument(
+            "--pdf", type=Path, metavar="FILE", help="Check this evidence PDF (or JSON record) as /verify/ does."
+        )
 
-    def handle(self, *args: Any, submission: uuid.UUID | None = None, **options: Any) -> None:
+    def handle(self, *args: Any, submission: uuid.UUID | None = None, pdf: Path | None = None, **options: Any) -> None:
+        if pdf is not None:
+            if submission is not None:
+                raise CommandError("--pdf checks a file; it cannot be combined with --submission.")
+            self._check_file(pdf)
+            return
         events = Event.objects.order_by("submission_id", "seq")
         if submission is not None:
             events = events.filter(submission_id=submission)
@@ -63,6 +79,22 @@ class Command(BaseCommand):
         if broken:
             raise CommandError(f"{summary}: {len(broken)} broken")
         self.stdout.write(self.style.SUCCESS(f"{summary}: all intact"))
+
+    def _check_file(self, path: Path) -> None:
+        """One file, through the same checks as /verify/; CommandError (exit 1) unless it is valid."""
+        try:
+            with path.open("rb") as handle:
+                data = handle.read(MAX_UPLOAD_BYTES + 1)
+        except OSError as exc:
+            raise CommandError(f"{path}: cannot be read ({exc.strerror or type(exc).__name__}).") from exc
+        try:
+            result = verify_upload(data)
+        except UnreadableUpload as error:
+            raise CommandError(f"{path.name}: {NOT_VALID}: {error.message}") from error
+        lines = verdict_lines(result, name=path.name)
+        self.stdout.write("\n".join(lines))
+        if not result.ok:
+            raise CommandError(lines[0])
 
     @staticmethod
     def _check_letters(frozen_letters: dict[uuid.UUID, tuple[bool, str]], broken: dict[uuid.UUID, list[str]]) -> None:
