@@ -27,6 +27,9 @@ def verdict_lines(result: UploadVerdict, *, name: str) -> list[str]:
     if result.pdf is not None:
         lines.append(f"PDF signature: {'valid' if result.pdf.ok else 'NOT VALID'}")
         lines += _bullets(result.pdf.problems + result.pdf.facts)
+    if result.pages is not None:
+        lines.append(f"Page text: {'states the record' if result.pages.ok else 'DIFFERS from the record'}")
+        lines += _bullets(result.pages.problems + result.pages.facts)
     for number, (verdict, _record) in enumerate(result.results, start=1):
         label = f"Record {number}" if len(records) > 1 else "Record"
         lines.append(f"{label}: {'valid' if verdict.ok else 'NOT VALID'}")

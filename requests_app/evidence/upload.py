@@ -3,7 +3,8 @@
 `read_upload(data)` finds the record (or pack) in an evidence PDF or a JSON file without trusting
 anything about it (sizes capped, no temporary files, only Flate-compressed or plain embedded
 streams; a PDF is parsed by a limited child process, `pdf_reader.py`), and `verify_upload` checks
-each record against the site's keys.
+each record against the site's keys and, for a PDF, its own signature (`pdf_signature.py`) and
+whether its pages state the records' facts (`page_text.py`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from . import pdf_reader, pdf_signature
 from .canonical import MAX_RECORD_BYTES, parse_json
 from .export import PACK_FORMAT
+from .page_text import PageVerdict, check_pages
 from .pdf_certificate import pem, trusted_roots, trusted_tsa_roots
 from .record import RecordVerdict, verify_record
 from .signing_key import trusted_public_keys
@@ -215,11 +217,12 @@ class UploadVerdict:
     found: Found
     verdicts: list[RecordVerdict]
     pdf: PdfVerdict | None = None  # for a PDF: its own signature
+    pages: PageVerdict | None = None  # for a PDF: whether its pages' text states the records' facts
 
     @property
     def ok(self) -> bool:
         records_ok = bool(self.verdicts) and all(verdict.ok for verdict in self.verdicts)
-        return records_ok and (self.pdf is None or self.pdf.ok)
+        return records_ok and all(part is None or part.ok for part in (self.pdf, self.pages))
 
     @property
     def failed(self) -> int:
@@ -240,8 +243,14 @@ def verify_upload(data: bytes | str, trusted: Mapping[str, Ed25519PublicKey] | N
         else RecordVerdict(ok=False, problems=[_("record is not a JSON object")])
         for record in found.records
     ]
-    signature = check_pdf_signature(bytes(data)) if found.source == "pdf" else None
-    return UploadVerdict(found=found, verdicts=verdicts, pdf=signature)
+    if found.source != "pdf":
+        return UploadVerdict(found=found, verdicts=verdicts)
+    return UploadVerdict(
+        found=found,
+        verdicts=verdicts,
+        pdf=check_pdf_signature(bytes(data)),
+        pages=check_pages(bytes(data), found.records),
+    )
 
 
 def _shorten(verdict: RecordVerdict) -> RecordVerdict:
