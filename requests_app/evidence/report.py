@@ -46,4 +46,8 @@ def verdict_lines(result: UploadVerdict, *, name: str) -> list[str]:
             )
         else:
             lines += _bullets(verdict.problems)
+    for number, stamps in result.timestamped:
+        label = f"Record {number} timestamps" if len(records) > 1 else "Timestamps"
+        lines.append(f"{label} (RFC 3161, held by this site):")
+        lines += _bullets(stamps.facts + stamps.notes)
     return lines

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from . import pdf_reader, pdf_signature
 from .canonical import MAX_RECORD_BYTES, parse_json
+from .event_timestamps import RecordTimestamps, record_timestamps
 from .export import PACK_FORMAT
 from .page_text import PageVerdict, check_pages
 from .pdf_certificate import pem, trusted_roots, trusted_tsa_roots
@@ -218,6 +219,8 @@ class UploadVerdict:
     verdicts: list[RecordVerdict]
     pdf: PdfVerdict | None = None  # for a PDF: its own signature
     pages: PageVerdict | None = None  # for a PDF: whether its pages' text states the records' facts
+    # For each valid record: the RFC 3161 timestamps this site holds of its chain heads (informative).
+    timestamps: list[RecordTimestamps] = dataclasses.field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -232,6 +235,11 @@ class UploadVerdict:
     def results(self) -> list[tuple[RecordVerdict, Any]]:
         return list(zip(self.verdicts, self.found.records, strict=True))
 
+    @property
+    def timestamped(self) -> list[tuple[int, RecordTimestamps]]:
+        """(record number, its timestamps) for each record this site holds timestamps of."""
+        return [(number, item) for number, item in enumerate(self.timestamps, start=1) if item.facts or item.notes]
+
 
 def verify_upload(data: bytes | str, trusted: Mapping[str, Ed25519PublicKey] | None = None) -> UploadVerdict:
     """Read an upload and check every record in it; raises `UnreadableUpload` when there is none."""
@@ -243,13 +251,19 @@ def verify_upload(data: bytes | str, trusted: Mapping[str, Ed25519PublicKey] | N
         else RecordVerdict(ok=False, problems=[_("record is not a JSON object")])
         for record in found.records
     ]
+    # Only for records that verify: a stored timestamp is shown to whoever holds the genuine record.
+    timestamps = [
+        record_timestamps(record) if verdict.ok else RecordTimestamps([], [])
+        for verdict, record in zip(verdicts, found.records, strict=True)
+    ]
     if found.source != "pdf":
-        return UploadVerdict(found=found, verdicts=verdicts)
+        return UploadVerdict(found=found, verdicts=verdicts, timestamps=timestamps)
     return UploadVerdict(
         found=found,
         verdicts=verdicts,
         pdf=check_pdf_signature(bytes(data)),
         pages=check_pages(bytes(data), found.records),
+        timestamps=timestamps,
     )
 
 
