@@ -186,3 +186,24 @@ def test_verify_reports_the_timestamp_of_a_genuine_record(client, authority, dja
     html = client.post(reverse("evidence:verify"), {"file": upload}).content.decode()
     assert 'data-verdict="invalid"' in html
     assert "event-timestamps" not in html
+
+
+def test_a_stored_token_verifies_with_openssl_as_the_docs_say(authority, django_capture_on_commit_callbacks, tmp_path):
+    import subprocess
+
+    filed_committed(django_capture_on_commit_callbacks)
+    stamp = EventTimestamp.objects.select_related("event").order_by("event__seq").last()
+    (tmp_path / "token.der").write_bytes(bytes(stamp.token))
+    (tmp_path / "tsa-root.pem").write_text(authority.root_pem)
+
+    def verify(digest: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            ["openssl", "ts", "-verify", "-digest", digest, "-in", "token.der", "-token_in", "-CAfile", "tsa-root.pem"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    assert "Verification: OK" in verify(stamp.event.hash).stdout
+    assert verify("00" * 32).returncode != 0
