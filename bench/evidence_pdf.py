@@ -1,4 +1,4 @@
-"""Benchmark: the evidence PDF and the evidence pack against WeasyPrint rendering as many plain pages.
+"""Benchmark: the signed evidence PDF and pack (and timestamped ones) against as many plain pages.
 
     DJANGO_SETTINGS_MODULE=config.settings_test .venv/bin/python bench/evidence_pdf.py [--repeat 3]
 
@@ -9,6 +9,14 @@ then one run under tracemalloc. The evidence cases time what the download view d
 the export event, gather, sign, render PDF/A-3b with the embedded JSON); the plain cases render
 the same number of A4 pages of plain paragraphs with the same fonts and fetcher. Targets: each
 evidence case within 2x of its plain baseline, in time and in peak memory.
+
+Every evidence PDF is signed (PAdES, the site's certificate); each is measured twice: with no
+time-stamping authority (signed B-B, "own clock") and with one on loopback (signed B-T: pyHanko asks
+the authority twice, once to size the signature). The authority is the tests' own
+(tests/factories/tsa.py: pyHanko's DummyTimeStamper behind http.server on 127.0.0.1), so the
+figure is this site's cost plus a fast authority's, not a public authority's network round trip.
+Last, the cost of timestamping an appended event: appending one event (and committing) with no
+authority, and the worker's `event_timestamps.stamp` (ask the local authority, check, store).
 """
 
 from __future__ import annotations
@@ -217,6 +225,35 @@ def _plain_html(paragraphs: int) -> str:
     return f'<html><head><link rel="stylesheet" href="{static("css/pdf.css")}"></head><body>{body}</body></html>'
 
 
+def timestamp_cost(ids: dict[str, str], repeat: int) -> dict[str, float]:
+    """Milliseconds (median of 20 x `repeat`) to append and commit one event, and to timestamp it."""
+    from django.conf import settings
+    from django.db import transaction
+
+    from requests_app.evidence.event_timestamps import stamp
+    from requests_app.evidence.events import append_event
+    from requests_app.models import Submission
+
+    submission = Submission.objects.get(pk=ids["typical"])
+    url = settings.EVIDENCE_TSA_URL
+    appends, stamps = [], []
+    for _ in range(20 * repeat + 1):
+        settings.EVIDENCE_TSA_URL = ""  # the append alone, as the request pays it
+        start = time.perf_counter()
+        with transaction.atomic():
+            Submission.objects.select_for_update().get(pk=submission.pk)
+            event = append_event(submission=submission, event_type="status_changed", data={"status": "filed"})
+        appends.append(time.perf_counter() - start)
+        settings.EVIDENCE_TSA_URL = url
+        start = time.perf_counter()
+        assert stamp(event.pk), "the local authority did not answer"
+        stamps.append(time.perf_counter() - start)
+    return {
+        "append_ms": statistics.median(appends[1:]) * 1000,
+        "stamp_ms": statistics.median(stamps[1:]) * 1000,
+    }
+
+
 def _case_function(case: str, ids: dict[str, str]):
     from django.contrib.auth.models import User
 
@@ -230,7 +267,10 @@ def _case_function(case: str, ids: dict[str, str]):
 
         def run() -> bytes:
             items = export_evidence(user, only)
-            return render_evidence_pdf(items, verify_url=VERIFY_URL, key_url=KEY_URL, pack=case == "pack")
+            content = render_evidence_pdf(items, verify_url=VERIFY_URL, key_url=KEY_URL, pack=case == "pack")
+            # A signature that is missing would make the figures a lie: every run is checked.
+            assert b"/ByteRange" in content, "not signed"
+            return content
 
         return run
     paragraphs = int(case.split(":")[1])
@@ -246,6 +286,8 @@ def _pages(content: bytes) -> int:
 
 
 def child(case: str, ids: dict[str, str], repeat: int) -> dict[str, float]:
+    if case == "timestamp":
+        return timestamp_cost(ids, repeat)
     run = _case_function(case, ids)
     content = run()  # warm-up: imports, fonts, caches
     times = []
@@ -267,13 +309,17 @@ def child(case: str, ids: dict[str, str], repeat: int) -> dict[str, float]:
     }
 
 
-def run_child(case: str, ids: dict[str, str], repeat: int) -> dict[str, float]:
+def run_child(case: str, ids: dict[str, str], repeat: int, *, tsa=None) -> dict[str, float]:
+    """`case` in a fresh process; with `tsa` (a LocalTSA), the site asks that authority for timestamps."""
+    environment = {**os.environ, "EVIDENCE_TSA_URL": tsa.url if tsa else "", "EVIDENCE_TSA_TIMEOUT": "10"}
+    if tsa:
+        environment["EVIDENCE_TSA_ROOTS"] = tsa.root_pem
     result = subprocess.run(
         [sys.executable, __file__, "--child", case, "--ids", json.dumps(ids), "--repeat", str(repeat)],
         capture_output=True,
         text=True,
         check=False,
-        env=os.environ.copy(),
+        env=environment,
     )
     if result.returncode:
         raise SystemExit(f"case {case} failed:\n{result.stderr}")
@@ -313,18 +359,26 @@ def main() -> None:
 
         call_command("migrate", verbosity=0)
         ids = build_data()
-        rows = []
-        for case, label in (("evidence", f"evidence PDF ({TYPICAL_EVENTS} events, {SCREENSHOTS} screenshots)"),
-                            ("pack", f"evidence pack ({PACK_SIZE} requests)")):  # fmt: skip
-            measured = run_child(case, ids, args.repeat)
-            plain = run_child(f"plain:{plain_paragraphs_for(int(measured['pages']))}", ids, args.repeat)
-            rows.append((label, measured, plain))
+        from tests.factories.tsa import LocalTSA
 
-    print(f"{'case':<44} {'pages':>5} {'KB':>7} {'s':>7} {'RSS MB':>7} {'py MB':>7}")
+        rows = []
+        plain_for: dict[int, dict[str, float]] = {}
+        with LocalTSA() as tsa:
+            for case, label in (("evidence", f"evidence PDF ({TYPICAL_EVENTS} events, {SCREENSHOTS} screenshots)"),
+                                ("pack", f"evidence pack ({PACK_SIZE} requests)")):  # fmt: skip
+                for authority, variant in ((None, "signed"), (tsa, "signed + timestamped")):
+                    measured = run_child(case, ids, args.repeat, tsa=authority)
+                    pages = int(measured["pages"])
+                    if pages not in plain_for:
+                        plain_for[pages] = run_child(f"plain:{plain_paragraphs_for(pages)}", ids, args.repeat)
+                    rows.append((f"{label}, {variant}", measured, plain_for[pages]))
+            cost = run_child("timestamp", ids, args.repeat, tsa=tsa)
+
+    print(f"{'case':<56} {'pages':>5} {'KB':>7} {'s':>7} {'RSS MB':>7} {'py MB':>7}")
     for label, measured, plain in rows:
         for name, values in ((label, measured), ("  plain pages, same count", plain)):
             print(
-                f"{name:<44} {values['pages']:>5} {values['bytes'] / 1024:>7.0f} {values['seconds']:>7.3f} "
+                f"{name:<56} {values['pages']:>5} {values['bytes'] / 1024:>7.0f} {values['seconds']:>7.3f} "
                 f"{values['peak_rss_mb']:>7.0f} {values['traced_peak_mb']:>7.1f}"
             )
         time_ratio = measured["seconds"] / plain["seconds"]
@@ -335,6 +389,10 @@ def main() -> None:
             f"  ratio: time {time_ratio:.2f}x, peak RSS {rss_ratio:.2f}x, Python heap {traced_ratio:.2f}x"
             f" (target <= 2x: {verdict})"
         )
+    print(
+        f"timestamping an appended event (local authority): append + commit {cost['append_ms']:.1f} ms "
+        f"(what the request pays); the worker's RFC 3161 request, check and store {cost['stamp_ms']:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

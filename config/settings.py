@@ -363,6 +363,28 @@ if _retired_file := env.str("EVIDENCE_RETIRED_PUBLIC_KEYS_FILE", default=""):
     _retired += "\n" + Path(_retired_file).read_text(encoding="ascii")
 EVIDENCE_RETIRED_PUBLIC_KEYS = _pem_blocks(_retired)
 
+# The evidence PDFs' own signature (PAdES; requests_app/evidence/pdf_certificate.py): the leaf's PEM
+# chain (leaf first, root last) and its ECDSA P-256 key, each in the variable or in a file. With
+# neither, a development server (DEBUG) makes a small CA under var/evidence_pdf/; production refuses.
+EVIDENCE_PDF_CERT = env.str("EVIDENCE_PDF_CERT", default="", multiline=True)
+EVIDENCE_PDF_CERT_FILE = env.str("EVIDENCE_PDF_CERT_FILE", default="")
+EVIDENCE_PDF_KEY = env.str("EVIDENCE_PDF_KEY", default="", multiline=True)
+EVIDENCE_PDF_KEY_FILE = env.str("EVIDENCE_PDF_KEY_FILE", default="")
+# Roots retired by a rotation, still trusted for PDFs signed before it (PEM certificates).
+EVIDENCE_PDF_RETIRED_ROOTS = env.str("EVIDENCE_PDF_RETIRED_ROOTS", default="", multiline=True)
+if _retired_roots_file := env.str("EVIDENCE_PDF_RETIRED_ROOTS_FILE", default=""):
+    EVIDENCE_PDF_RETIRED_ROOTS += "\n" + Path(_retired_roots_file).read_text(encoding="ascii")
+# An RFC 3161 time-stamping authority (requests_app/evidence/tsa.py): with a URL, each PDF signature
+# and each chain head carries its token (PAdES B-T); without, the PDF says its time is this site's.
+EVIDENCE_TSA_URL = env.str("EVIDENCE_TSA_URL", default="")
+EVIDENCE_TSA_USERNAME = env.str("EVIDENCE_TSA_USERNAME", default="")
+EVIDENCE_TSA_PASSWORD = env.str("EVIDENCE_TSA_PASSWORD", default="")
+EVIDENCE_TSA_TIMEOUT = env.float("EVIDENCE_TSA_TIMEOUT", default=5.0)
+# The roots of the authorities whose tokens /verify/ trusts (PEM certificates; the configured TSA's).
+EVIDENCE_TSA_ROOTS = env.str("EVIDENCE_TSA_ROOTS", default="", multiline=True)
+if _tsa_roots_file := env.str("EVIDENCE_TSA_ROOTS_FILE", default=""):
+    EVIDENCE_TSA_ROOTS += "\n" + Path(_tsa_roots_file).read_text(encoding="ascii")
+
 # Logs never carry personal data: no request bodies, no emails, no letter text.
 LOGGING = {
     "version": 1,
@@ -374,5 +396,8 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         # SQL at DEBUG carries parameters (email addresses, letter text): never log it.
         "django.db.backends": {"level": "INFO"},
+        # pyHanko logs every oddity of a PDF it reads; uploads to /verify/ are anyone's junk.
+        "pyhanko": {"level": "ERROR"},
+        "pyhanko_certvalidator": {"level": "ERROR"},
     },
 }

@@ -28,3 +28,10 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 EVIDENCE_SIGNING_KEY = base64.b64encode(secrets.token_bytes(32)).decode()
 # Tests edit content and roll back: every test asks for the guide's version afresh.
 GUIDE_VERSION_TTL = 0
+# A PDF signing CA for this test run only (root and leaf), as for the Ed25519 key above.
+from requests_app.evidence.pdf_certificate import issue_ca, issue_leaf, key_pem, pem  # noqa: E402
+
+_test_ca_key, _test_ca = issue_ca(common_name="Opt-Out Guide evidence root (tests)")
+_test_leaf_key, _test_leaf = issue_leaf(_test_ca_key, _test_ca, common_name="Opt-Out Guide evidence PDFs (tests)")
+EVIDENCE_PDF_CERT = pem(_test_leaf, _test_ca)
+EVIDENCE_PDF_KEY = key_pem(_test_leaf_key)

@@ -11,9 +11,10 @@ class RequestsAppConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the receivers that claim a visitor's plan on sign-up and sign-in, and registers
-        # the guide's admin (Django's autodiscovery looks for requests_app.admin only).
+        # the guide's admin (Django's autodiscovery looks for requests_app.admin only) and the system checks.
         from django.db.models.signals import post_migrate
 
+        from .evidence import checks  # noqa: F401
         from .guide import admin  # noqa: F401
         from .web import shared_cache  # the system check registers on import
         from .wizard import plan_store  # noqa: F401

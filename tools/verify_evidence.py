@@ -3,6 +3,7 @@
 
     python tools/verify_evidence.py evidence.json --public-key key.pem [--public-key retired.pem]
     python tools/verify_evidence.py evidence.pdf --public-key key.pem
+    python tools/verify_evidence.py evidence.pdf --public-key key.pem --pdf-root root.pem [--tsa-root tsa.pem]
 
 A record (`evidence.json`, format `opt-out-guide/evidence/v1`) or a pack (`evidence-pack.json`)
 is read strictly, its facts, hash chain and Ed25519 signature are checked as docs/EVIDENCE.md
@@ -12,8 +13,12 @@ exit status 0 when every check passes, 1 otherwise, 2 for a usage error.
 
 This file is a second, independent implementation of the format: it needs only the standard
 library and `cryptography`, and imports nothing from the site, so that it can be handed to anyone.
-A PDF is opened with pyHanko (`pip install pyhanko==0.38.0`), only to take the record out of it;
-to check the PDF's own signature use `pyhanko sign validate` (docs/EVIDENCE.md).
+A PDF is opened with pyHanko (`pip install pyhanko==0.38.0`) to take the record out of it; with
+`--pdf-root` (the site's published root, /.well-known/opt-out-guide-evidence-root.pem, repeatable)
+the PDF's own PAdES signature is checked too, as docs/EVIDENCE.md says a valid one is: intact,
+covering the whole file (or followed only by revisions that change nothing a reader sees), by a
+certificate chaining to one of those roots and valid when it signed, and its RFC 3161 timestamp,
+if any, from an authority whose root is given with `--tsa-root`. Nothing is fetched.
 """
 
 from __future__ import annotations
@@ -168,6 +173,7 @@ class Check:
 
     name: str
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what a passing check rests on
 
     @property
     def ok(self) -> bool:
@@ -175,7 +181,7 @@ class Check:
 
     def lines(self) -> list[str]:
         if self.ok:
-            return [f"PASS  {self.name}"]
+            return [f"PASS  {self.name}" + (f": {'; '.join(self.notes)}" if self.notes else "")]
         return [f"FAIL  {self.name}: {problem}" for problem in self.problems]
 
 
@@ -480,6 +486,96 @@ def record_from_pdf(data: bytes) -> tuple[str, bytes]:
     raise Refused(f"this PDF holds neither {RECORD_FILENAME} nor {PACK_FILENAME}")
 
 
+def _pem_certificates(paths: list[Path]) -> list[Any]:
+    from pyhanko.keys import load_certs_from_pemder_data
+
+    certificates = []
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise Refused(f"cannot read certificate {path} ({exc.strerror})") from exc
+        if b"-----BEGIN" not in data:
+            raise Refused(f"{path} holds no PEM certificate")
+        certificates += list(load_certs_from_pemder_data(data))
+    return certificates
+
+
+def check_pdf_signature(data: bytes, roots: list[Path], tsa_roots: list[Path]) -> Check:
+    """The PDF's own PAdES signature(s) against `roots` only (and timestamps against `tsa_roots`)."""
+    check = Check("PDF signature (PAdES)")
+    try:
+        from pyhanko.pdf_utils.reader import PdfFileReader
+
+        # pyHanko's own name for it (pyhanko-certvalidator comes with pyhanko): one dependency to install.
+        from pyhanko.sign.validation import ValidationContext, validate_pdf_signature
+    except ImportError:
+        check.problems.append("checking the PDF signature needs pyHanko: pip install pyhanko==0.38.0")
+        return check
+
+    import logging
+
+    # pyHanko logs its findings as warnings too; the verdict lines below say what matters.
+    for name in ("pyhanko", "pyhanko_certvalidator"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+    def context(certificates: list[Any]) -> Any:
+        return ValidationContext(trust_roots=certificates, allow_fetching=False, revocation_mode="soft-fail")
+
+    trusted, trusted_tsa = _pem_certificates(roots), _pem_certificates(tsa_roots)
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        signatures = list(reader.embedded_signatures)
+    except Exception as exc:  # a damaged PDF fails in many ways
+        check.problems.append(f"the PDF's signatures cannot be read ({type(exc).__name__})")
+        return check
+    if not signatures:
+        check.problems.append("the PDF itself is not signed: its pages are not protected")
+        return check
+    covered = 0
+    for number, signature in enumerate(signatures, start=1):
+        label = f"signature {number} ({signature.field_name})"
+        try:
+            status = validate_pdf_signature(
+                signature, signer_validation_context=context(trusted), ts_validation_context=context(trusted_tsa)
+            )
+            byte_range = [int(n) for n in signature.sig_object["/ByteRange"]]
+        except Exception as exc:  # a broken signature dictionary, byte range or CMS blob
+            check.problems.append(f"{label} cannot be checked ({type(exc).__name__})")
+            continue
+        covered = max(covered, byte_range[2] + byte_range[3])
+        if not (status.intact and status.valid):
+            check.problems.append(f"{label} is broken: the PDF was changed after it was signed")
+            continue
+        whole = status.coverage is not None and status.coverage.name == "ENTIRE_FILE"
+        harmless = status.modification_level is not None and status.modification_level.name in ("NONE", "LTA_UPDATES")
+        if not (whole or harmless):
+            check.problems.append(f"{label} does not cover the whole file: changes were added after signing")
+        certificate = status.signing_cert
+        signer = certificate.subject.human_friendly if certificate is not None else "?"
+        token = status.timestamp_validity
+        signed_at = token.timestamp if token is not None else status.signer_reported_dt
+        not_after = certificate["tbs_certificate"]["validity"]["not_after"].native if certificate is not None else None
+        if signed_at is not None and not_after is not None and signed_at > not_after:
+            check.problems.append(f"{label} was made after its certificate expired ({signer})")
+        if not status.trusted:
+            check.problems.append(f"{label} is by a certificate that chains to none of the given roots ({signer})")
+        if token is not None:
+            authority = token.signing_cert.subject.human_friendly if token.signing_cert is not None else "?"
+            if not (token.intact and token.valid):
+                check.problems.append(f"the timestamp of {label} is broken")
+            elif not token.trusted:
+                check.problems.append(f"the timestamp of {label} is from an authority not given ({authority})")
+            else:
+                check.notes.append(f"{label} by {signer}; time {token.timestamp.isoformat()} certified by {authority}")
+        else:
+            check.notes.append(f"{label} by {signer} at {signed_at}, by the signer's own clock (no timestamp)")
+    tail = len(data.rstrip(b"\r\n\t\x00 ")) - covered
+    if tail > 0 and not check.problems:
+        check.problems.append(f"{tail} bytes follow the signed range: not covered by any signature")
+    return check
+
+
 def _name_tree(node: Any, depth: int = 0) -> Any:
     if depth > 16:
         raise Refused("the PDF's name tree is nested too deeply")
@@ -528,16 +624,43 @@ def main(argv: list[str] | None = None, out: Any = None) -> int:
     parser.add_argument(
         "--public-key", type=Path, action="append", required=True, metavar="PEM", help="a trusted key (repeatable)"
     )
+    parser.add_argument(
+        "--pdf-root",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="PEM",
+        help="check a PDF's own signature against this root certificate (repeatable)",
+    )
+    parser.add_argument(
+        "--tsa-root",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="PEM",
+        help="a trusted time-stamping authority's root, for the PDF signature's timestamp (repeatable)",
+    )
     args = parser.parse_args(argv)
+    pdf_check = None
     try:
         trusted = read_keys(args.public_key)
         source, value = read_input(args.input)
+        if args.pdf_root:
+            data = args.input.read_bytes()
+            if not data.startswith(b"%PDF-"):
+                raise Refused("--pdf-root checks a PDF's signature; this input is not a PDF")
+            pdf_check = check_pdf_signature(data, args.pdf_root, args.tsa_root)
     except Refused as exc:
         print(f"FAIL  input: {exc}", file=out)
         print("NOT VALID", file=out)
         return 1
     print(f"Checking {source} against key(s) {', '.join(trusted)}", file=out)
     valid = True
+    if pdf_check is not None:
+        print("PDF:", file=out)
+        for line in pdf_check.lines():
+            print(f"  {line}", file=out)
+        valid = pdf_check.ok
     for label, checks in check_document(value, trusted):
         print(f"{label}:", file=out)
         for check in checks:

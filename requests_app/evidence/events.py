@@ -2,7 +2,8 @@
 
 An `Event` row holds one event of the chain (`chain.py`) with its stored `prev_hash` and `hash`.
 `append_event` is how every tracking write records what happened; exports add their own event the
-same way, in bulk (`export.py`). Both build the row with `next_event`.
+same way, in bulk (`export.py`). Both build the row with `next_event`, and both ask for the new
+head's RFC 3161 timestamp once their transaction commits (`event_timestamps.py`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from ..models import Event, Submission
 from .chain import GENESIS, event_hash, format_timestamp, make_event
+from .event_timestamps import request_timestamps
 
 
 def event_dict(event: Event) -> dict[str, Any]:
@@ -64,4 +66,6 @@ def append_event(
         submission_id=submission.pk, last=last, event_type=event_type, at=at or timezone.now(), data=data
     )
     event.save(force_insert=True)
+    # When an authority is configured, the worker timestamps the new head once this commits.
+    request_timestamps([event])
     return event

@@ -29,6 +29,7 @@ from ..models import Attachment, ClarificationPause, Event, EventType, StatusCha
 from ..tracking.deadlines import Pause
 from .canonical import canonical_json
 from .chain import format_timestamp
+from .event_timestamps import request_timestamps
 from .events import event_dict, next_event
 from .record import build_record, record_bytes
 from .signing_key import signing_key
@@ -164,6 +165,7 @@ def _gather(submissions: Sequence[Submission], *, exported: str | None, now: dat
             new.append(event)
         # One INSERT for all; the unique (submission, seq) constraint still refuses a race.
         Event.objects.bulk_create(new)
+        request_timestamps(new)
     changes: dict[UUID, list[StatusChange]] = defaultdict(list)
     for change in StatusChange.objects.filter(submission_id__in=ids).order_by("happened_on", "created_at", "pk"):
         changes[change.submission_id].append(change)

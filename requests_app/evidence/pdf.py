@@ -25,6 +25,7 @@ from ..tracking.rules import filed_rule
 from ..tracking.standing import paused_deadline, standing
 from ..web.pdf import render_pdf, safe_url_fetcher
 from .export import PACK_FORMAT, Evidence, pack_bytes
+from .pades import signed_pdf
 from .pdf_margins import margins
 from .pdf_reader import PACK_FILENAME, RECORD_FILENAME
 from .record import FORMAT
@@ -138,26 +139,29 @@ def render_evidence_pdf(items: Sequence[Evidence], *, verify_url: str, key_url: 
     from weasyprint import Attachment as PDFAttachment
 
     generated_at = timezone.now()
-    html = render_to_string(
-        "requests_app/evidence/pdf/pdf.html",
-        {
-            "sections": [_section(item) for item in items],
-            "pack": pack,
-            "verify_url": verify_url,
-            "key_url": key_url,
-            "qr": qr_data_url(verify_url),
-            "generated_utc": generated_at.astimezone(datetime.UTC),
-            "margins": margins(),
-        },
-    )
+    context = {
+        "sections": [_section(item) for item in items],
+        "pack": pack,
+        "verify_url": verify_url,
+        "key_url": key_url,
+        "qr": qr_data_url(verify_url),
+        "generated_utc": generated_at.astimezone(datetime.UTC),
+        "margins": margins(),
+    }
     if pack:
         name, content = PACK_FILENAME, pack_bytes([item.record for item in items])
         description = _("All evidence records of this pack (%(format)s)") % {"format": PACK_FORMAT}
     else:
         name, content = RECORD_FILENAME, items[0].record_bytes
         description = _("The signed evidence record (%(format)s)") % {"format": FORMAT}
-    # A WeasyPrint Attachment can be used for one render only: made fresh for each PDF.
-    attachment = PDFAttachment(
-        string=content, name=name, description=description, relationship="Data", url_fetcher=safe_url_fetcher()
-    )
-    return render_pdf(html, pdf_variant="pdf/a-3b", attachments=[attachment])
+
+    def render(timestamped: bool) -> bytes:
+        html = render_to_string("requests_app/evidence/pdf/pdf.html", {**context, "timestamped": timestamped})
+        # A WeasyPrint Attachment can be used for one render only: made fresh for each PDF.
+        attachment = PDFAttachment(
+            string=content, name=name, description=description, relationship="Data", url_fetcher=safe_url_fetcher()
+        )
+        return render_pdf(html, pdf_variant="pdf/a-3b", attachments=[attachment])
+
+    # Signed as a PDF too (PAdES), once the pages and the record inside are final.
+    return signed_pdf(render)

@@ -3,7 +3,8 @@
 `read_upload(data)` finds the record (or pack) in an evidence PDF or a JSON file without trusting
 anything about it (sizes capped, no temporary files, only Flate-compressed or plain embedded
 streams; a PDF is parsed by a limited child process, `pdf_reader.py`), and `verify_upload` checks
-each record against the site's keys.
+each record against the site's keys and, for a PDF, its own signature (`pdf_signature.py`) and
+whether its pages state the records' facts (`page_text.py`).
 """
 
 from __future__ import annotations
@@ -14,11 +15,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from . import pdf_reader
+from . import pdf_reader, pdf_signature
 from .canonical import MAX_RECORD_BYTES, parse_json
+from .event_timestamps import RecordTimestamps, record_timestamps
 from .export import PACK_FORMAT
+from .page_text import PageVerdict, check_pages
+from .pdf_certificate import pem, trusted_roots, trusted_tsa_roots
 from .record import RecordVerdict, verify_record
 from .signing_key import trusted_public_keys
 
@@ -108,13 +113,119 @@ def read_upload(data: bytes | str) -> Found:
 
 
 @dataclass(frozen=True)
-class UploadVerdict:
-    found: Found
-    verdicts: list[RecordVerdict]
+class PdfVerdict:
+    """What the PDF's own signature proves (facts) or what fails (problems)."""
+
+    problems: list[str]
+    facts: list[str]
 
     @property
     def ok(self) -> bool:
-        return bool(self.verdicts) and all(verdict.ok for verdict in self.verdicts)
+        return not self.problems
+
+
+# Revisions after the signature that change nothing a reader sees (pyHanko's modification levels).
+HARMLESS_CHANGES = {"none", "lta_updates"}
+
+
+def pdf_verdict(found: pdf_signature.PdfSignatures) -> PdfVerdict:
+    """Each way the PDF's own signatures fail, in words; or who signed it and when, vouched for by whom."""
+    if found.status == "unreadable":
+        return PdfVerdict(
+            [_("The PDF's own signature cannot be read: the file or its signature dictionary is damaged.")], []
+        )
+    if not found.signed:
+        return PdfVerdict(
+            [
+                _(
+                    "The PDF itself is not signed, so its pages are not protected: they may have been changed. "
+                    "Evidence PDFs from this site are signed; the record inside can still be checked on its own."
+                )
+            ],
+            [],
+        )
+    problems: list[str] = []
+    facts: list[str] = []
+    for number, signature in enumerate(found.signatures, start=1):
+        label = _("Signature %(number)s") % {"number": number} if len(found.signatures) > 1 else _("The signature")
+        if not (signature.intact and signature.valid):
+            problems.append(
+                _("%(label)s is broken: the PDF was changed after it was signed, or the signature is damaged.")
+                % {"label": label}
+            )
+            continue
+        if not signature.covers_whole_file and signature.modified not in HARMLESS_CHANGES:
+            problems.append(
+                _("%(label)s does not cover the whole file: changes were added to the PDF after it was signed.")
+                % {"label": label}
+            )
+        if signature.signer_expired:
+            problems.append(
+                _("%(label)s was made with a certificate that had expired (%(signer)s).")
+                % {"label": label, "signer": signature.signer}
+            )
+        elif not signature.trusted:
+            problems.append(
+                _(
+                    "%(label)s is by a certificate this site does not trust (%(signer)s): not Opt-Out Guide's, "
+                    "or one rotated out and no longer kept."
+                )
+                % {"label": label, "signer": signature.signer}
+            )
+        if signature.timestamp is not None:
+            stamp = (
+                _("The timestamp of signature %(number)s") % {"number": number}
+                if len(found.signatures) > 1
+                else _("The signature's timestamp")
+            )
+            if not signature.timestamp.intact:
+                problems.append(_("%(label)s is broken.") % {"label": stamp})
+            elif not signature.timestamp.trusted:
+                problems.append(
+                    _("%(label)s comes from an authority this site does not trust (%(authority)s).")
+                    % {"label": stamp, "authority": signature.timestamp.authority}
+                )
+            else:
+                facts.append(
+                    _("Signed by %(signer)s; time certified by %(authority)s: %(time)s.")
+                    % {
+                        "signer": signature.signer,
+                        "authority": signature.timestamp.authority,
+                        "time": signature.timestamp.time,
+                    }
+                )
+        else:
+            facts.append(
+                _("Signed by %(signer)s at %(time)s, by the signer's own clock (no timestamp).")
+                % {"signer": signature.signer, "time": signature.signing_time}
+            )
+    if found.uncovered_tail and not problems:
+        problems.append(
+            _("The signature does not cover the whole file: %(size)s were added after the signed range.")
+            % {"size": filesizeformat(found.uncovered_tail)}
+        )
+    return PdfVerdict(problems, [] if problems else facts)
+
+
+def check_pdf_signature(data: bytes) -> PdfVerdict:
+    """The PDF's own signature against the site's roots (current and retired) and trusted authorities."""
+    found = pdf_signature.check(data, roots_pem=pem(*trusted_roots()), tsa_roots_pem=pem(*trusted_tsa_roots()))
+    return pdf_verdict(found)
+
+
+@dataclass(frozen=True)
+class UploadVerdict:
+    found: Found
+    verdicts: list[RecordVerdict]
+    pdf: PdfVerdict | None = None  # for a PDF: its own signature
+    pages: PageVerdict | None = None  # for a PDF: whether its pages' text states the records' facts
+    # For each valid record: the RFC 3161 timestamps this site holds of its chain heads (informative).
+    timestamps: list[RecordTimestamps] = dataclasses.field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        records_ok = bool(self.verdicts) and all(verdict.ok for verdict in self.verdicts)
+        return records_ok and all(part is None or part.ok for part in (self.pdf, self.pages))
 
     @property
     def failed(self) -> int:
@@ -123,6 +234,11 @@ class UploadVerdict:
     @property
     def results(self) -> list[tuple[RecordVerdict, Any]]:
         return list(zip(self.verdicts, self.found.records, strict=True))
+
+    @property
+    def timestamped(self) -> list[tuple[int, RecordTimestamps]]:
+        """(record number, its timestamps) for each record this site holds timestamps of."""
+        return [(number, item) for number, item in enumerate(self.timestamps, start=1) if item.facts or item.notes]
 
 
 def verify_upload(data: bytes | str, trusted: Mapping[str, Ed25519PublicKey] | None = None) -> UploadVerdict:
@@ -135,7 +251,20 @@ def verify_upload(data: bytes | str, trusted: Mapping[str, Ed25519PublicKey] | N
         else RecordVerdict(ok=False, problems=[_("record is not a JSON object")])
         for record in found.records
     ]
-    return UploadVerdict(found=found, verdicts=verdicts)
+    # Only for records that verify: a stored timestamp is shown to whoever holds the genuine record.
+    timestamps = [
+        record_timestamps(record) if verdict.ok else RecordTimestamps([], [])
+        for verdict, record in zip(verdicts, found.records, strict=True)
+    ]
+    if found.source != "pdf":
+        return UploadVerdict(found=found, verdicts=verdicts, timestamps=timestamps)
+    return UploadVerdict(
+        found=found,
+        verdicts=verdicts,
+        pdf=check_pdf_signature(bytes(data)),
+        pages=check_pages(bytes(data), found.records),
+        timestamps=timestamps,
+    )
 
 
 def _shorten(verdict: RecordVerdict) -> RecordVerdict:

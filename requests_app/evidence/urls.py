@@ -13,4 +13,6 @@ urlpatterns = [
     path("verify/", views.verify, name="verify"),
     path("verify/key.pem", views.public_key, name="public_key"),
     path(".well-known/opt-out-guide-evidence-key.pem", views.public_key, name="public_key_well_known"),
+    path("verify/root.pem", views.root_certificate, name="root_certificate"),
+    path(".well-known/opt-out-guide-evidence-root.pem", views.root_certificate, name="root_certificate_well_known"),
 ]

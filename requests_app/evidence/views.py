@@ -27,6 +27,7 @@ from .export import export_evidence
 from .forms import InMemoryUploadHandler, VerifyForm
 from .keys import key_id, public_key_pem
 from .pdf import render_evidence_pdf, verify_links
+from .pdf_certificate import pem, trusted_roots
 from .signing_key import signing_key
 from .upload import MAX_UPLOAD_BYTES, UnreadableUpload, verify_upload
 
@@ -57,6 +58,19 @@ def evidence_pack_pdf(request: HttpRequest) -> HttpResponseBase:
     content = render_evidence_pdf(items, pack=True, **verify_links(request))
     day = timezone.now().date().isoformat()
     return download(content, content_type="application/pdf", filename=f"evidence-pack-{day}.pdf")
+
+
+@require_http_methods(["GET", "HEAD"])
+def root_certificate(request: HttpRequest) -> HttpResponse:
+    """The root certificates (PEM) the evidence PDFs' signatures chain to: current first, then retired ones.
+
+    Trusting it in a PDF reader (or passing it to pyHanko's validator) checks a PDF offline.
+    """
+    response = HttpResponse(pem(*trusted_roots()), content_type="application/x-pem-file")
+    response["Content-Disposition"] = 'inline; filename="opt-out-guide-evidence-root.pem"'
+    response["X-Content-Type-Options"] = "nosniff"
+    patch_cache_control(response, public=True, max_age=3600)
+    return response
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -353,6 +353,45 @@ class Event(models.Model):
         raise TypeError("Events are append-only.")
 
 
+class EventTimestampQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Event timestamps are append-only.")
+
+    def delete(self):
+        raise TypeError("Event timestamps are append-only.")
+
+
+class EventTimestamp(models.Model):
+    """An RFC 3161 timestamp of the chain head an event made (its `hash`), from a time-stamping authority.
+
+    Kept beside the event, never on it: Event rows are append-only, so a token that arrives later
+    (the worker asks the authority after the event is committed, and again if it failed) is a row
+    of its own, one per event, written once and refused UPDATE and DELETE like the events
+    (migration 0014). `hash` repeats the event's hash the token vouches for, so the token is
+    checked without trusting the join; `authority` and `time` are read from the token when stored.
+    """
+
+    event = models.OneToOneField(Event, on_delete=models.PROTECT, primary_key=True, related_name="timestamp")
+    hash = models.CharField(max_length=64)
+    token = models.BinaryField()  # DER ContentInfo holding the authority's SignedData over a TSTInfo
+    authority = models.CharField(max_length=300)
+    time = models.DateTimeField()  # the TSTInfo's genTime, as the authority states it
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = EventTimestampQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"timestamp of event {self.event_id} by {self.authority}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("Event timestamps are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Event timestamps are append-only.")
+
+
 class ReminderKind(models.TextChoices):
     WEEK_BEFORE = "week_before", _("A week before the due date")
     DAY_BEFORE = "day_before", _("The day before the due date")

@@ -32,6 +32,22 @@ def test_it_passes_the_deploy_check_with_production_values(tmp_path):
     assert "no issues" in result.stdout
 
 
+def test_it_fails_the_check_without_a_pdf_signing_certificate(tmp_path):
+    result = _deploy_check(tmp_path, EVIDENCE_PDF_CERT="", EVIDENCE_PDF_KEY="")
+    assert result.returncode != 0
+    assert "evidence.E001" in result.stderr
+    assert "No PDF signing certificate" in result.stderr
+
+
+def test_it_fails_the_check_with_a_key_that_is_not_the_certificates(tmp_path):
+    from requests_app.evidence.pdf_certificate import key_pem
+    from tests.factories.tampering import other_material
+
+    result = _deploy_check(tmp_path, EVIDENCE_PDF_KEY=key_pem(other_material().key))
+    assert result.returncode != 0
+    assert "is not the key of the first certificate" in result.stderr
+
+
 def test_it_fails_the_deploy_check_with_debug_on(tmp_path):
     result = _deploy_check(tmp_path, DEBUG="true")
     assert result.returncode != 0

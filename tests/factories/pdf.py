@@ -115,3 +115,11 @@ def structure(content: bytes) -> tuple[str, list[tuple[str, str]]]:
 def marked(content: bytes) -> bool:
     with pikepdf.open(io.BytesIO(content)) as document:
         return bool(document.Root.get("/MarkInfo", {}).get("/Marked", False))
+
+
+def rendered_pages(content: bytes, tmp_path: Path) -> list[Path]:
+    """Every page rendered by pdftoppm (low resolution), as PNG files in page order."""
+    path = tmp_path / "render.pdf"
+    path.write_bytes(content)
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(path), str(tmp_path / "page")], check=True, capture_output=True)
+    return sorted(tmp_path.glob("page*.png"))

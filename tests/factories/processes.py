@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from requests_app.evidence.pdf_certificate import issue_ca, issue_leaf, key_pem, pem
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 # What the test run sets for itself and a production process would not have.
 TEST_ONLY = (
@@ -23,11 +25,16 @@ TEST_ONLY = (
     "BEHIND_PROXY",
     "SITE_URL",
 )
+_ca_key, _ca = issue_ca(common_name="Production-like root (tests)")
+_leaf_key, _leaf = issue_leaf(_ca_key, _ca)
 PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "config.settings",
     "SECRET_KEY": secrets.token_urlsafe(50),
     "DEBUG": "false",
     "ALLOWED_HOSTS": "optout.example.org",
+    # The evidence PDFs' certificate, as a deployment provides it (its absence is a check error).
+    "EVIDENCE_PDF_CERT": pem(_leaf, _ca),
+    "EVIDENCE_PDF_KEY": key_pem(_leaf_key),
 }
 
 
