@@ -234,7 +234,7 @@ def _record(
 @login_required
 @submission_view(form=True)
 def record_filing(request: HttpRequest, submission: Submission) -> HttpResponseBase:
-    limited = _upload_limited(request, "screenshot")
+    attachments, limited = _upload_checks(request, submission, "screenshot")
     response = _record(
         request,
         submission,
@@ -242,7 +242,7 @@ def record_filing(request: HttpRequest, submission: Submission) -> HttpResponseB
             request.POST,
             request.FILES,
             default_timezone=_default_timezone(submission),
-            attachments=submission.attachments.count() if request.FILES.get("screenshot") else 0,
+            attachments=attachments,
             upload_limited=limited,
         ),
         "filing_form",
@@ -276,9 +276,15 @@ def record_update(request: HttpRequest, submission: Submission) -> HttpResponseB
     )
 
 
-def _upload_limited(request: HttpRequest, field: str) -> bool:
-    """Whether a POST carrying a file in `field` is over the upload limit (each one counts, kept or not)."""
-    return bool(request.FILES.get(field)) and not ratelimit.consume(request, action=UPLOAD_SCREENSHOT)
+def _upload_checks(request: HttpRequest, submission: Submission, field: str) -> tuple[int, bool]:
+    """(screenshots the request has, whether this upload is over the limit), for a POST carrying a file
+    in `field`. An upload the request has room for counts against the limit, kept or not."""
+    if not request.FILES.get(field):
+        return 0, False
+    attachments = submission.attachments.count()
+    if attachments >= MAX_FILES_PER_SUBMISSION:
+        return attachments, False  # refused for the request's room, at no cost: not counted
+    return attachments, not ratelimit.consume(request, action=UPLOAD_SCREENSHOT)
 
 
 def _upload_refused(response: HttpResponseBase, limited: bool) -> HttpResponseBase:
@@ -292,11 +298,11 @@ def _upload_refused(response: HttpResponseBase, limited: bool) -> HttpResponseBa
 @submission_view(form=True, anchor="screenshots")
 def add_attachment(request: HttpRequest, submission: Submission) -> HttpResponseBase:
     """Add a screenshot. The request's room and the upload limit are checked before the file is decoded."""
-    limited = _upload_limited(request, "image")
+    attachments, limited = _upload_checks(request, submission, "image")
     response = _record(
         request,
         submission,
-        UploadForm(request.POST, request.FILES, attachments=submission.attachments.count(), upload_limited=limited),
+        UploadForm(request.POST, request.FILES, attachments=attachments, upload_limited=limited),
         "upload_form",
         save=lambda data: services.add_attachment(submission=submission, **data),  # image, token
         anchor="screenshots",

@@ -226,3 +226,14 @@ def test_a_filing_with_a_screenshot_counts_and_is_refused_over_the_limit(client,
 def test_the_limits_are_set_per_person_and_per_address(settings):
     rates = settings.ACCOUNT_RATE_LIMITS["upload_screenshot"].split(",")
     assert {rate.rsplit("/", 1)[1] for rate in rates} == {"user", "ip"}
+
+
+def test_an_upload_refused_for_a_full_request_is_not_counted(client, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "upload_screenshot": "1/m/user"}
+    user = make_person()
+    full = full_request(user)
+    client.force_login(user)
+    for number in range(3):
+        assert upload(client, full, number).status_code == 400
+    empty = another_request(full)  # the same request's facts, without its screenshots
+    assert upload(client, empty).status_code == 302
