@@ -20,7 +20,8 @@
    baseline runs around it. The data-size pages are then driven on both databases at the same time
    (one wrk per server). Queries per page are counted in-process (bench/queries.py) on both.
 5. First-load weight of / and /start/ in Chromium (bench/pageweight.py) and Lighthouse 12 scores
-   (bench/lighthouse/, installed with `npm ci`), then bench/evidence_pdf.py when it is there.
+   (bench/lighthouse/, installed with `npm ci`), then bench/evidence_pdf.py and
+   bench/evidence_screenshots.py when they are there.
 
 Writes bench/RESULTS.md and prints the same tables. Exit status 0 even when a target is missed: the
 table says which.
@@ -550,6 +551,7 @@ def report(
     scores: dict[str, dict],
     pdf_output: str,
     timings: dict[str, float],
+    screenshots_output: str = "",
 ) -> tuple[str, list[str]]:
     args = ARGS
     rates = [load.rps for load in measured.baselines]
@@ -685,6 +687,10 @@ def report(
             )
     lines += ["", "## Evidence PDF (bench/evidence_pdf.py)", ""]
     lines += ["```", pdf_output.rstrip(), "```"] if pdf_output else ["Not run."]
+    lines += ["", "## Evidence PDF with ten maximum-size screenshots (bench/evidence_screenshots.py)", ""]
+    lines += ["```", screenshots_output.rstrip(), "```"] if screenshots_output else ["Not run."]
+    if "OVER" in screenshots_output:
+        missed.append("the evidence PDF with ten maximum-size screenshots took over 3x the typical one")
     total = time.monotonic() - STARTED
     if total >= MAX_BENCH_SECONDS:
         missed.append(f"the whole bench took {total / 60:.1f} minutes")
@@ -795,8 +801,20 @@ def main() -> None:
         if result.returncode:
             pdf_output += f"\n(exit status {result.returncode})\n{result.stderr[-2000:]}"
         step("evidence PDF (bench/evidence_pdf.py)")
+    screenshots_output = ""
+    if not args.skip_pdf and (BENCH / "evidence_screenshots.py").exists():
+        log("bench/evidence_screenshots.py")
+        result = subprocess.run(
+            [PYTHON, str(BENCH / "evidence_screenshots.py")], cwd=ROOT, capture_output=True, text=True, timeout=900
+        )
+        screenshots_output = result.stdout
+        if result.returncode:
+            screenshots_output += f"\n(exit status {result.returncode})\n{result.stderr[-2000:]}"
+        step("evidence PDF, ten screenshots (bench/evidence_screenshots.py)")
 
-    text, _missed = report(sizes, measured, pages, queries, small_queries, weights, scores, pdf_output, timings)
+    text, _missed = report(
+        sizes, measured, pages, queries, small_queries, weights, scores, pdf_output, timings, screenshots_output
+    )
     args.output.write_text(text)
     print()
     print(text)

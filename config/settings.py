@@ -314,6 +314,10 @@ ACCOUNT_RATE_LIMITS = {
     # up to 20 MB for anyone, and each PDF download or export renders one.
     "verify_evidence": "30/m/ip",
     "render_pdf": "30/m/ip",
+    # Screenshots (requests_app/tracking/views.py): decoding and scaling one costs up to a few seconds.
+    # Per person ("user"): a request's ten in a minute, and at most 60 an hour; per address ("ip"):
+    # a little more, for people sharing one connection. Over it, the file field says to wait.
+    "upload_screenshot": "10/m/user,60/h/user,20/m/ip",
 }
 # Behind a load balancer, the client address is the last one the trusted proxies appended.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int(

@@ -26,6 +26,9 @@ TOKEN_RE = re.compile(r"[0-9a-f]{32}")
 NOTE_MAX = 2_000
 TEXT_MAX = 20_000
 REFERENCE_MAX = 200
+UPLOAD_LIMITED = _(
+    "You have added a lot of screenshots in a short time. Wait a few minutes, then choose the file again."
+)
 # Limits are validators rather than `max_length`, whose `maxlength` attribute makes browsers cut pasted
 # text silently: the server refuses over-long text with a message stating the limit (as the wizard does).
 
@@ -45,15 +48,32 @@ class TrackingForm(ShowableTextMixin, ErrorSummaryMixin, forms.Form):
     default_renderer = WIDGET_RENDERER
     token = forms.CharField(widget=HiddenInputWithoutId, max_length=32)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, attachments: int = 0, upload_limited: bool = False, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("token", new_token())
         super().__init__(*args, **kwargs)
+        self.attachments = attachments
+        self.upload_limited = upload_limited
 
     def clean_token(self) -> str:
         token = self.cleaned_data["token"]
         if not TOKEN_RE.fullmatch(token):
             raise forms.ValidationError(_("This form has expired: reload the page and try again"))
         return token
+
+    def clean_upload(self, upload: Any) -> uploads.CleanImage:
+        """A screenshot, checked and re-encoded: refused first, before a pixel is decoded, when the
+        request has no room for it (`attachments` it already has) or the person is over the upload
+        limit (`upload_limited`); the file's size is checked next (uploads.clean_image)."""
+        if self.attachments >= uploads.MAX_FILES_PER_SUBMISSION:
+            raise forms.ValidationError(
+                _("A request can have at most %(count)d screenshots") % {"count": uploads.MAX_FILES_PER_SUBMISSION}
+            )
+        if self.upload_limited:
+            raise forms.ValidationError(UPLOAD_LIMITED)
+        try:
+            return uploads.clean_image(upload, upload.name, upload.size)
+        except uploads.UploadError as exc:
+            raise forms.ValidationError(exc.message) from exc
 
     def add_tracking_error(self, error: TrackingError) -> None:
         field = error.field if error.field in self.fields else None
@@ -124,10 +144,7 @@ class FilingForm(TrackingForm):
         upload = self.cleaned_data.get("screenshot")
         if not upload:
             return None
-        try:
-            return uploads.clean_image(upload, upload.name, upload.size)
-        except uploads.UploadError as exc:
-            raise forms.ValidationError(exc.message) from exc
+        return self.clean_upload(upload)
 
 
 class UploadForm(TrackingForm):
@@ -140,11 +157,7 @@ class UploadForm(TrackingForm):
     field_order = ["image", "token"]
 
     def clean_image(self) -> uploads.CleanImage:
-        upload = self.cleaned_data["image"]
-        try:
-            return uploads.clean_image(upload, upload.name, upload.size)
-        except uploads.UploadError as exc:
-            raise forms.ValidationError(exc.message) from exc
+        return self.clean_upload(self.cleaned_data["image"])
 
 
 UPDATE_CHOICES = [

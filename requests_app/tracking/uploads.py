@@ -2,9 +2,13 @@
 
 An upload is untrusted bytes with an untrusted name. It is kept only when Pillow recognises it as a
 PNG, JPEG or WebP image, that format matches the file's extension, it is at most `MAX_BYTES` and
-`MAX_PIXELS`, and it decodes completely. What is stored is not the upload but a re-encoding of its
-pixels: EXIF (camera, GPS position, time), XMP, ICC and text chunks are dropped, and the EXIF
-orientation is applied to the pixels first so the picture still looks the same way up.
+`MAX_PIXELS`, and it decodes completely. The size is checked before a byte is read and the pixel
+count from the header before any pixel is decoded, so a small file that claims to be huge (a
+decompression bomb) costs nothing. What is stored is not the upload but a re-encoding of its
+pixels, scaled so the long side is at most `MAX_SIDE` (screenshots are evidence, not print: text
+stays legible, and an evidence PDF of ten of them stays quick to render): EXIF (camera, GPS
+position, time), XMP, ICC and text chunks are dropped, and the EXIF orientation is applied to the
+pixels so the picture still looks the same way up. `sha256` is the hash of the stored bytes.
 
 Pure: takes a file-like object and a name, returns bytes and facts, imports no models.
 """
@@ -18,11 +22,14 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageFile, ImageOps
+from PIL import Image, ImageFile
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 50_000_000
 MAX_FILES_PER_SUBMISSION = 10
+# The long side of a stored screenshot, in pixels: a phone screenshot (1170 x 2532) keeps 79% of its
+# size, a 4K desktop (3840 x 2160) 52%; both stay readable. Larger uploads are scaled down to it.
+MAX_SIDE = 2000
 
 # Pillow warns above MAX_IMAGE_PIXELS and refuses above twice that; the warning is made an error
 # below, so nothing larger than MAX_PIXELS is ever decoded, whatever the file claims.
@@ -70,12 +77,55 @@ def _open(data: bytes) -> Image.Image:
         return Image.open(io.BytesIO(data))
 
 
+def scaled_size(width: int, height: int) -> tuple[int, int]:
+    """The size a `width` x `height` image is stored at: the same, or scaled so its long side is MAX_SIDE."""
+    long_side = max(width, height)
+    if long_side <= MAX_SIDE:
+        return width, height
+    scale = MAX_SIDE / long_side
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+# EXIF orientation -> the transposition that shows the picture upright (as PIL's ImageOps.exif_transpose
+# does), applied after scaling so it moves the small image, not the upload's.
+ORIENTATIONS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
 def _decode(data: bytes) -> Image.Image:
+    """The upload's pixels, upright, at most MAX_SIDE on the long side."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         with _open(data) as image:
+            target = scaled_size(*image.size)
+            if target != image.size:
+                # A JPEG decodes straight at 1/2, 1/4 or 1/8 of its size (still at least `target`):
+                # a fraction of the memory and time. Other formats decode whole, within MAX_PIXELS.
+                image.draft(None, target)
             image.load()
-            return ImageOps.exif_transpose(image)
+            orientation = image.getexif().get(0x0112)
+            pixels = _scaled(image, target)
+    transpose = ORIENTATIONS.get(orientation)
+    return pixels.transpose(transpose) if transpose is not None else pixels
+
+
+def _scaled(image: Image.Image, target: tuple[int, int]) -> Image.Image:
+    if target == image.size:
+        return image.copy()
+    # Palette, 1-bit and 16-bit images would be scaled by nearest neighbour, which breaks thin text:
+    # scaled as RGB(A) or 8-bit grey instead. A colour-key transparency becomes an alpha channel.
+    if image.mode not in ("RGB", "RGBA", "L", "LA") or "transparency" in image.info:
+        palette_alpha = image.mode == "P" and image.palette is not None and "A" in image.palette.mode
+        has_alpha = "A" in image.getbands() or "transparency" in image.info or palette_alpha
+        image = image.convert("RGBA" if has_alpha else "RGB")
+    return image.resize(target, Image.Resampling.LANCZOS, reducing_gap=1.5)
 
 
 def clean_image(upload: BinaryIO, name: str, size: int | None = None) -> CleanImage:
@@ -101,6 +151,11 @@ def clean_image(upload: BinaryIO, name: str, size: int | None = None) -> CleanIm
                 raise UploadError(too_big)
             if detected not in FORMATS:
                 raise UploadError(not_an_image)
+            if EXTENSIONS[extension] != detected:
+                raise UploadError(
+                    _("The file's name says %(named)s but it is a %(detected)s image: rename it or choose another file")
+                    % {"named": extension.upper(), "detected": detected.replace("WEBP", "WebP")}
+                )
             probe.verify()
         # verify() leaves the image unusable: decode a fresh copy. WeasyPrint sets Pillow's global
         # LOAD_TRUNCATED_IMAGES on import, which would pass a cut-off file as an image: not here.
@@ -116,11 +171,6 @@ def clean_image(upload: BinaryIO, name: str, size: int | None = None) -> CleanIm
     except Exception as exc:  # noqa: BLE001 - any failure to decode untrusted bytes means "not an image"
         raise UploadError(not_an_image) from exc
 
-    if EXTENSIONS[extension] != detected:
-        raise UploadError(
-            _("The file's name says %(named)s but it is a %(detected)s image: rename it or choose another file")
-            % {"named": extension.upper(), "detected": detected.replace("WEBP", "WebP")}
-        )
     content = _reencode(upright, detected)
     if len(content) > MAX_BYTES:
         raise UploadError(_("The file must be smaller than 10 MB"))

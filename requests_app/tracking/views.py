@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -37,6 +38,9 @@ from .time_zones import usual_time_zone
 from .uploads import FILE_EXTENSIONS, MAX_FILES_PER_SUBMISSION
 
 PAGE_SIZE = 20
+# Screenshots a person and an address may upload in a while (ACCOUNT_RATE_LIMITS in settings): each
+# costs up to a few seconds of decoding and scaling.
+UPLOAD_SCREENSHOT = "upload_screenshot"
 # The fields the dashboard's rows use (their standing and the person's "today" included).
 DASHBOARD_FIELDS = (
     "id",
@@ -233,10 +237,17 @@ def _record(
 @login_required
 @submission_view(form=True)
 def record_filing(request: HttpRequest, submission: Submission) -> HttpResponseBase:
-    return _record(
+    attachments, limited = _upload_checks(request, submission, "screenshot")
+    response = _record(
         request,
         submission,
-        FilingForm(request.POST, request.FILES, default_timezone=_default_timezone(submission)),
+        FilingForm(
+            request.POST,
+            request.FILES,
+            default_timezone=_default_timezone(submission),
+            attachments=attachments,
+            upload_limited=limited,
+        ),
         "filing_form",
         save=lambda data: services.record_filing(
             submission=submission,
@@ -250,6 +261,7 @@ def record_filing(request: HttpRequest, submission: Submission) -> HttpResponseB
         anchor="deadlines",
         success=_("Filing recorded. The deadline is counted from the day you filed."),
     )
+    return _upload_refused(response, limited)
 
 
 @login_required
@@ -267,18 +279,39 @@ def record_update(request: HttpRequest, submission: Submission) -> HttpResponseB
     )
 
 
+def _upload_checks(request: HttpRequest, submission: Submission, field: str) -> tuple[int, bool]:
+    """(screenshots the request has, whether this upload is over the limit), for a POST carrying a file
+    in `field`. An upload the request has room for counts against the limit, kept or not."""
+    if not request.FILES.get(field):
+        return 0, False
+    attachments = submission.attachments.count()
+    if attachments >= MAX_FILES_PER_SUBMISSION:
+        return attachments, False  # refused for the request's room, at no cost: not counted
+    return attachments, not ratelimit.consume(request, action=UPLOAD_SCREENSHOT)
+
+
+def _upload_refused(response: HttpResponseBase, limited: bool) -> HttpResponseBase:
+    # Over the limit, the request page answers 429 with the reason at the file field; nothing was kept.
+    if limited and response.status_code == 400:
+        response.status_code = 429
+    return response
+
+
 @login_required
 @submission_view(form=True, anchor="screenshots")
 def add_attachment(request: HttpRequest, submission: Submission) -> HttpResponseBase:
-    return _record(
+    """Add a screenshot. The request's room and the upload limit are checked before the file is decoded."""
+    attachments, limited = _upload_checks(request, submission, "image")
+    response = _record(
         request,
         submission,
-        UploadForm(request.POST, request.FILES),
+        UploadForm(request.POST, request.FILES, attachments=attachments, upload_limited=limited),
         "upload_form",
         save=lambda data: services.add_attachment(submission=submission, **data),  # image, token
         anchor="screenshots",
         success=_("Screenshot added."),
     )
+    return _upload_refused(response, limited)
 
 
 @login_required

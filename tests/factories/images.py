@@ -34,3 +34,20 @@ def png_declaring(width: int, height: int) -> bytes:
         + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
         + chunk(b"IEND", b"")
     )
+
+
+def screenshot_png(size: tuple[int, int], seed: int = 0, mode: str = "RGB", format_name: str = "PNG", **save) -> bytes:
+    """A synthetic screenshot: a white page with a coloured bar and rows of text-like blocks (it
+    compresses like one: a 7000 x 7000 PNG is about 160 KB)."""
+    from PIL import ImageDraw
+
+    width, height = size
+    image = Image.new(mode, size, "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, width, 60), fill=(24, 119, 242) if mode != "L" else 90)
+    for row, y in enumerate(range(90, height - 40, 34)):
+        length = 200 + (row * 97 + seed * 31) % max(1, width - 260)
+        draw.rectangle((30, y, 30 + length, y + 14), fill=(60, 60, 60) if mode != "L" else 60)
+    out = io.BytesIO()
+    image.save(out, format_name, **save)
+    return out.getvalue()
