@@ -204,7 +204,7 @@ class StaleFilter(admin.SimpleListFilter):
 class StepInline(admin.TabularInline):
     model = Step
     form = GuideContentForm
-    fields = ["order", "slug", "last_verified_on", "unverified"]
+    fields = ["order", "slug", "last_verified_on", "unverified", "alternative"]
     ordering = ["order", "pk"]
     extra = 0
     show_change_link = True
@@ -385,6 +385,7 @@ class StepAdmin(SimpleHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["action", "order", "slug"]}),
         ("Sources", {"fields": ["official_url", "source_url", "last_verified_on", "unverified"]}),
+        ("In the plan", {"fields": ["alternative"]}),
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:

@@ -247,6 +247,7 @@ def _action(action: Action, platform_slugs: dict[int, str], language: str) -> Ac
                 source_url=s.source_url,
                 last_verified_on=s.last_verified_on,
                 unverified=s.unverified,
+                alternative=s.alternative,
                 caveat=_showable(s.text("caveat", language), language, f"step {s.slug} caveat"),
             )
             for s in action.steps.all()

@@ -147,8 +147,9 @@ class Plan:
         return LAW_NAME_BY_CODE.get(self.jurisdiction.law, "") if self.jurisdiction else ""
 
     def progress(self, done: Iterable[str]) -> tuple[int, int]:
-        """(steps done, steps in the plan); keys of steps no longer in the plan do not count."""
-        keys = self.step_keys
+        """(steps done, steps in the plan); keys of steps no longer in the plan do not count, nor do
+        alternatives (another way to do the step before them)."""
+        keys = frozenset(step.key for step in self.steps if not step.step.alternative)
         return len(keys & set(done)), len(keys)
 
 

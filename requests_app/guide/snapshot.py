@@ -62,6 +62,7 @@ class StepInfo:
     last_verified_on: datetime.date | None = None
     unverified: bool = False
     caveat: str = ""
+    alternative: bool = False
 
 
 @dataclass(frozen=True)

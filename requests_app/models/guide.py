@@ -418,6 +418,15 @@ class Step(Translated):
     unverified = models.BooleanField(
         default=False, help_text=_("The facts come from a secondary source and await re-verification.")
     )
+    # A second link or the way through the app: people who did the step before it never do this one,
+    # so counting it would keep their plan below 100%.
+    alternative = models.BooleanField(
+        default=False,
+        help_text=_(
+            "Another way to do the step before it (a second link, the app): shown as an alternative, "
+            "without “Mark as done”, and not counted in the plan's progress."
+        ),
+    )
 
     history = HistoricalRecords()
 

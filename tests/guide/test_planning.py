@@ -312,3 +312,17 @@ def test_it_gives_whatsapp_its_caveat_and_the_uk_its_form_in_the_shipped_guide(s
     instagram = build_plan(answers("united-kingdom", {"instagram": 1}), shipped).items[0]
     assert instagram.action.official_url == "https://help.instagram.com/contact/767264225370182"
     assert instagram.action.letter is not None
+
+
+def test_an_alternative_step_is_in_the_plan_but_not_in_its_progress(guide):
+    from requests_app.models import Step
+
+    Step.objects.filter(pk=Step.objects.filter(action__slug="object-ai-facebook").order_by("order").last().pk).update(
+        alternative=True
+    )
+    plan = build_plan(answers("germany", {"facebook": 1}), load_content("en"))
+    alternative = [step for step in plan.steps if step.step.alternative]
+    assert len(alternative) == 1
+    counted = [step.key for step in plan.steps if not step.step.alternative]
+    assert plan.progress(counted) == (len(counted), len(counted))
+    assert plan.progress([alternative[0].key]) == (0, len(counted))

@@ -259,3 +259,28 @@ def test_one_step_no_page_can_show_is_replaced_and_the_rest_of_the_plan_stands(c
     warnings = [r.getMessage() for r in caplog.records if r.name == "requests_app.guide.content"]
     assert any("step object-ai-instagram-1 title" in message for message in warnings)
     assert not any("Anna" in r.getMessage() for r in caplog.records)
+
+
+def test_an_alternative_step_has_no_checkbox_and_the_plan_can_reach_every_step(client, guide):
+    step = StepText.objects.get(step__slug="object-ai-instagram-1", language="en").step
+    type(step).objects.filter(pk=step.pk).update(alternative=True)
+    store_answers(client, make_answers())
+    html = client.get("/plan/").content.decode()
+    # The two Instagram accounts' copies of the step are alternatives now: 9 steps less 2.
+    assert "You have completed 0 of 7 steps." in html
+    assert html.count('class="task task-alternative"') == 2
+    assert "Another way" in html
+    assert len(re.findall(r'id="step-[^"]+-toggle"', html)) == 7  # "Mark as done" on the counted steps only
+    assert client.get("/plan.pdf").status_code == 200
+
+
+def test_the_shipped_objections_can_be_completed_without_their_alternatives(client):
+    from django.core.management import call_command
+
+    call_command("load_guide", stdout=__import__("io").StringIO())
+    store_answers(
+        client, make_answers(platforms=["instagram"], accounts={"instagram": 1}, handles={"instagram": ["@a"]})
+    )
+    html = client.get("/plan/").content.decode()
+    assert "Another way" in html
+    assert 'class="task task-alternative"' in html
