@@ -369,7 +369,9 @@ class DetailsForm(WizardForm):
     def initial_from(answers: Mapping[str, Any]) -> dict[str, Any]:
         initial = {key: answers.get(key, "") for key in ("name", "email", "explanation")}
         # A language that is no longer enabled reads as no choice (the page's), not as a wrong answer.
-        if answers.get("letter_language") in dict(settings.LANGUAGES):
+        # (A stored answer that is not a string, from an older or damaged plan, is no choice either.)
+        stored = answers.get("letter_language")
+        if isinstance(stored, str) and stored in dict(settings.LANGUAGES):
             initial["letter_language"] = answers["letter_language"]
         for slug, values in (answers.get("handles") or {}).items():
             for number, value in enumerate(values, start=1):
