@@ -77,9 +77,11 @@ HEADER = (
     "# from the database. Keys are model field names; references to other entries are by slug.\n"
 )
 
-# Keys of JSON objects (such as form fields) come first in this order on export, the rest sorted, so
-# that the files do not depend on how a database stores JSON (PostgreSQL's jsonb reorders keys).
-JSON_KEY_ORDER = ("label_en", "label_de", "value")
+# Keys of JSON objects (such as form fields) come first in this order on export (labels in the order
+# of the files' languages, then the value), the rest sorted, so that the files do not depend on how a
+# database stores JSON (PostgreSQL's jsonb reorders keys).
+def _json_key_order() -> tuple[str, ...]:
+    return (*(f"label_{code}" for code in _languages()), "value")
 
 # Where each translated field's `<field>_<language>` keys stand among a model's own keys (after the
 # key named here, a model field or another translated field): where the columns stood, so the
@@ -569,9 +571,8 @@ def _dump(data: Any) -> str:
 
 def _canonical_json(value: Any) -> Any:
     if isinstance(value, dict):
-        ordered = sorted(
-            value, key=lambda k: (JSON_KEY_ORDER.index(k) if k in JSON_KEY_ORDER else len(JSON_KEY_ORDER), k)
-        )
+        order = _json_key_order()
+        ordered = sorted(value, key=lambda k: (order.index(k) if k in order else len(order), k))
         return {k: _canonical_json(value[k]) for k in ordered}
     if isinstance(value, list):
         return [_canonical_json(v) for v in value]
