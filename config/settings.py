@@ -165,11 +165,21 @@ LANGUAGE_CODE = "en"
 # the letter-language choice and the emails are built and tested for all nine
 # (tests/factories/languages.py, NINE); each waits for its guide content and letter templates
 # (issue #13). Enabling one is adding its line here, e.g. ("fr", _("French")).
-LANGUAGES = [("en", _("English")), ("de", _("German"))]
+LANGUAGES = [
+    ("en", _("English")),
+    ("de", _("German")),
+    ("fr", _("French")),
+    ("es", _("Spanish")),
+    ("it", _("Italian")),
+    ("nl", _("Dutch")),
+    ("pl", _("Polish")),
+    ("pt", _("Portuguese")),
+    ("sv", _("Swedish")),
+]
 # The languages in which the shipped guide (requests_app/guide/data) has every text, letter and form
 # label: tests/guide/test_content_translations.py fails on any object missing a translation in one of
 # these or in LANGUAGES. Add a language here once its content rows are complete, then to LANGUAGES.
-CONTENT_COMPLETE_LANGUAGES = ["en", "de"]
+CONTENT_COMPLETE_LANGUAGES = [code for code, _name in LANGUAGES]
 # locale/ is ours (makemessages keeps it in step with the code); locale_overrides/ rewords strings of
 # the libraries we use (allauth's German says "du", ours says "Sie"). Both win over the libraries'.
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]

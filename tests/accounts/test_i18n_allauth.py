@@ -19,7 +19,7 @@ from django.test import override_settings
 from django.utils import translation
 
 from tests.factories.accounts import make_user
-from tests.factories.languages import NINE, NINE_CODES
+from tests.factories.languages import NINE, NINE_CODES, TWO
 from tests.factories.translations import Entry, compiled_mismatches, parse_po
 
 ALLAUTH_PO = Path(allauth.__file__).parent / "locale" / "de" / "LC_MESSAGES" / "django.po"
@@ -230,6 +230,7 @@ def test_the_password_reset_email_is_in_the_language_it_was_asked_in(client, lan
 
 
 @pytest.mark.django_db
+@override_settings(LANGUAGES=TWO)
 def test_a_language_not_enabled_gets_the_english_email(client):
     cache.clear()
     make_user()

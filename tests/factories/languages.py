@@ -1,5 +1,6 @@
-"""The nine languages the site is built for, to switch them all on in a test with
-`override_settings(LANGUAGES=NINE)` (settings.LANGUAGES enables only those with content so far)."""
+"""The nine languages the site is built for (`override_settings(LANGUAGES=NINE)` keeps a test right
+whatever settings.LANGUAGES enables), and TWO, English and German only, for the tests of a language
+that has its catalogue but is not switched on (as the seven others were before their content)."""
 
 from __future__ import annotations
 
@@ -15,3 +16,4 @@ NINE = [
     ("sv", "Swedish"),
 ]
 NINE_CODES = [code for code, _name in NINE]
+TWO = NINE[:2]

@@ -260,11 +260,15 @@ def test_it_marks_the_whatsapp_form_unverified():
     assert action.steps.filter(unverified=True).exists()
 
 
-def test_it_has_letters_in_english_and_german_for_every_request_and_escalation():
+def test_it_has_letters_in_every_language_of_the_site_for_every_request_and_escalation():
+    from django.conf import settings
+
     filed = Action.objects.filter(kind__in=[ActionKind.REQUEST, ActionKind.ESCALATION])
     assert filed.count() == 8
+    languages = {code for code, _name in settings.LANGUAGES}
+    assert len(languages) == 9
     for action in filed:
-        assert set(action.letter_templates.values_list("language", flat=True)) == {"en", "de"}, action.slug
+        assert set(action.letter_templates.values_list("language", flat=True)) == languages, action.slug
 
 
 def test_it_has_no_letters_for_settings_and_information():

@@ -41,7 +41,7 @@ def test_it_validates_form_fields():
     [
         ({"label_en": "x"}, "must be a list"),
         (["x"], "Form field 1: must be an object"),
-        ([{"label_en": "A", "value": "", "label_fr": "B"}], "Form field 1: unknown key 'label_fr'"),
+        ([{"label_en": "A", "value": "", "label_da": "B"}], "Form field 1: unknown key 'label_da'"),
         ([{"value": "{{ person.email }}"}], "Form field 1: label_en is required"),
         ([{"label_en": "A", "value": 3}], "Form field 1: labels and value must be text"),
         ([{"label_en": "A", "value": "{{ person.mail }}"}], "Form field 1 (A): Line 1: unknown variable 'person.mail'"),

@@ -62,7 +62,7 @@ def test_a_language_is_offered_once_its_letters_exist(guide):
         (None, "en", "en"),
         ("de", "en", "de"),
         ("xx", "de", "de"),
-        (None, "fr", "en"),
+        (None, "da", "en"),
         (3, "de", "de"),
     ],
 )
