@@ -226,7 +226,9 @@ def _plain_html(paragraphs: int) -> str:
     from django.templatetags.static import static
 
     body = "".join(f"<p>{PLAIN_LINE.format(n=n)}</p>" for n in range(paragraphs))
-    return f'<html lang="en"><head><link rel="stylesheet" href="{static("css/pdf.css")}"></head><body>{body}</body></html>'
+    return (
+        f'<html lang="en"><head><link rel="stylesheet" href="{static("css/pdf.css")}"></head><body>{body}</body></html>'
+    )
 
 
 def timestamp_cost(ids: dict[str, str], repeat: int) -> dict[str, float]:
