@@ -1,4 +1,5 @@
-"""System checks for evidence: production must have a PDF signing certificate, as it must have its key."""
+"""System checks for evidence: production must have a PDF signing certificate, as it must have its key;
+/verify/ wants poppler's pdftotext to compare an uploaded PDF's pages with its record."""
 
 from __future__ import annotations
 
@@ -18,3 +19,20 @@ def check_pdf_certificate(app_configs=None, **kwargs) -> list[checks.CheckMessag
     except ImproperlyConfigured as error:
         return [checks.Error(str(error), id="evidence.E001")]
     return []
+
+
+@checks.register(deploy=False)
+def check_pdftotext(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """pdftotext (poppler-utils) on PATH: without it /verify/ cannot compare pages with records."""
+    from .page_text import pdftotext_installed
+
+    if pdftotext_installed():
+        return []
+    return [
+        checks.Warning(
+            "pdftotext (poppler-utils) is not installed: /verify/ and verify_evidence --pdf cannot compare an "
+            "uploaded PDF's pages with its record (the PDF signature is still checked).",
+            hint="Install poppler-utils (apt-get install poppler-utils).",
+            id="evidence.W001",
+        )
+    ]

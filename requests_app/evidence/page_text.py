@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import datetime
 import functools
+import logging
 import re
+import shutil
 import subprocess
 import unicodedata
 from collections.abc import Sequence
@@ -37,9 +39,12 @@ from django.utils.translation import gettext as _
 from ..templatetags.dates import long_date
 from .pdf_reader import WALL_TIMEOUT_SECONDS, _limit_child
 
+logger = logging.getLogger(__name__)
+
 # A4 in points (72 per inch) less most of the 20 mm top and bottom margins, where pdf.css draws the
 # running header and footer: what is left is the page body.
 CROP = ("-x", "0", "-y", "51", "-W", "596", "-H", "740")
+PDFTOTEXT = "pdftotext"  # poppler-utils, found on PATH
 # Far more text than a pack of ours holds; a PDF that yields more is not one of ours.
 MAX_TEXT_BYTES = 16 * 1024 * 1024
 SHOWN_CHARACTERS = 80
@@ -62,11 +67,23 @@ def normalized(text: str) -> str:
     return _IGNORED.sub("", unicodedata.normalize("NFKC", text))
 
 
+class NoPdfToText(RuntimeError):
+    """poppler's pdftotext is not installed on this server (a deployment fault, not the upload's)."""
+
+
+def pdftotext_installed() -> bool:
+    return shutil.which(PDFTOTEXT) is not None
+
+
 def page_text(data: bytes) -> str | None:
-    """The visible text of the pages' bodies, or None when pdftotext cannot read it within the limits."""
+    """The visible text of the pages' bodies, or None when pdftotext cannot read it within the limits.
+
+    Raises `NoPdfToText` when the tool is missing."""
+    if not pdftotext_installed():
+        raise NoPdfToText(PDFTOTEXT)
     try:
         result = subprocess.run(  # noqa: S603 (a fixed poppler tool, the PDF on stdin)
-            ["pdftotext", "-q", "-enc", "UTF-8", "-r", "72", *CROP, "-", "-"],  # noqa: S607 (poppler-utils)
+            [PDFTOTEXT, "-q", "-enc", "UTF-8", "-r", "72", *CROP, "-", "-"],
             input=data,
             capture_output=True,
             timeout=WALL_TIMEOUT_SECONDS,
@@ -201,9 +218,18 @@ def _event_differences(events: Any, text: str) -> list[tuple[str, str]]:
     return missing
 
 
-def check_pages(data: bytes, records: Sequence[Any]) -> PageVerdict:
-    """Whether the visible pages of PDF `data` state the facts of each of its `records`."""
-    text = page_text(data)
+def check_pages(data: bytes, records: Sequence[Any]) -> PageVerdict | None:
+    """Whether the visible pages of PDF `data` state the facts of each of its `records`.
+
+    None (not checked) when pdftotext is not installed: the system check `evidence.W001` says so at
+    startup, and an error is logged. A PDF is valid only with its own signature intact over the whole
+    file, so an unchecked page text never lets an edited page through; it loses only the detail of
+    what differs on an unsigned one."""
+    try:
+        text = page_text(data)
+    except NoPdfToText:
+        logger.error("pdftotext is not installed: the pages of uploaded PDFs are not compared with their records")
+        return None
     if text is None or not text.strip():
         return PageVerdict([_("The pages' text cannot be read, so it cannot be compared with the record.")], [])
     flat = normalized(text)

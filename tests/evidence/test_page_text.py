@@ -143,3 +143,26 @@ def test_unreadable_pages_are_a_problem_not_a_crash():
 def test_whitespace_line_breaks_and_hyphens_do_not_matter():
     assert normalized("Meta Platforms\nIreland Lim-\nited") == normalized("Meta Platforms Ireland Limited")
     assert normalized("ﬁle") == normalized("file")
+
+
+def test_without_pdftotext_the_signature_still_decides_and_the_check_warns(client, monkeypatch, caplog):
+    from requests_app.evidence import checks, page_text
+
+    monkeypatch.setattr(page_text, "PDFTOTEXT", "pdftotext-not-installed")
+    assert [message.id for message in checks.check_pdftotext()] == ["evidence.W001"]
+    submission = filed_request()
+    genuine = render(submission)
+    forged = render(submission, signed=False, facts={"recipient": "Somebody Else Ltd"})
+    html = verify(client, genuine)
+    assert 'data-verdict="valid"' in html
+    assert 'id="page-text"' not in html
+    html = verify(client, forged)
+    assert 'data-verdict="invalid"' in html  # unsigned: its pages are not vouched for
+    assert "The PDF itself is not signed" in html
+    assert "pdftotext is not installed" in caplog.text
+
+
+def test_the_system_check_is_quiet_when_pdftotext_is_there():
+    from requests_app.evidence import checks
+
+    assert checks.check_pdftotext() == []
