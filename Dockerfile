@@ -8,11 +8,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     XDG_CACHE_HOME=/tmp/cache
 
-# WeasyPrint's system libraries (Pango, HarfBuzz with subsetting, fontconfig) for the PDFs; the PDFs'
+# WeasyPrint's system libraries (Pango, HarfBuzz with subsetting, fontconfig) for the PDFs, and poppler's
+# pdftotext for /verify/'s page-text check; the PDFs'
 # own fonts ship in static/. psycopg[binary] brings its own libpq.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig fonts-dejavu-core \
+        poppler-utils \
     && rm -rf /var/lib/apt/lists/*
 
 # An unprivileged user that owns nothing but var/ (the development evidence key is never used here).

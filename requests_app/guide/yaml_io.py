@@ -77,11 +77,13 @@ HEADER = (
     "# from the database. Keys are model field names; references to other entries are by slug.\n"
 )
 
+
 # Keys of JSON objects (such as form fields) come first in this order on export (labels in the order
 # of the files' languages, then the value), the rest sorted, so that the files do not depend on how a
 # database stores JSON (PostgreSQL's jsonb reorders keys).
 def _json_key_order() -> tuple[str, ...]:
     return (*(f"label_{code}" for code in _languages()), "value")
+
 
 # Where each translated field's `<field>_<language>` keys stand among a model's own keys (after the
 # key named here, a model field or another translated field): where the columns stood, so the
