@@ -216,27 +216,26 @@ def test_its_queries_do_not_grow_with_the_plan(client, guide, django_assert_num_
     assert large.content.decode().count('class="task"') == small.content.decode().count('class="task"') + 48
 
 
-def test_a_name_with_a_right_to_left_override_is_isolated_in_the_letter(client, guide):
+def _emailed_letter(client, body: str, name: str) -> str:
+    """The body of the mailto link of a one-letter plan whose person gave `name`."""
     action = make_action(
         "email-request", kind="request", filing_method="email", email_to="p@example.org", audience="anyone"
     )
-    make_letter(action, subject="Request", body="I am {{ person.name }}, and I object.")
-    store_answers(client, make_answers(name="Anna \u202eSchmidt"))
+    make_letter(action, subject="Request", body=body)
+    store_answers(client, make_answers(name=name))
     html = client.get("/plan/").content.decode()
     mailto = re.search(r'href="(mailto:[^"]+)"', html).group(1).replace("&amp;", "&")
+    return unquote(mailto.split("&body=")[1])
+
+
+def test_a_name_with_a_right_to_left_override_is_isolated_in_the_letter(client, guide):
+    body = _emailed_letter(client, "I am {{ person.name }}, and I object.", "Anna \u202eSchmidt")
     # Inside FSI ... PDI the override ends with the name: ", and I object." reads as written.
-    assert unquote(mailto.split("&body=")[1]) == "I am \u2068Anna \u202eSchmidt\u2069, and I object."
+    assert body == "I am \u2068Anna \u202eSchmidt\u2069, and I object."
 
 
 def test_a_plain_name_carries_no_invisible_characters(client, guide):
-    action = make_action(
-        "email-request", kind="request", filing_method="email", email_to="p@example.org", audience="anyone"
-    )
-    make_letter(action, subject="Request", body="I am {{ person.name }}.")
-    store_answers(client, make_answers(name="عبد الله"))
-    html = client.get("/plan/").content.decode()
-    mailto = re.search(r'href="(mailto:[^"]+)"', html).group(1).replace("&amp;", "&")
-    assert unquote(mailto.split("&body=")[1]) == "I am عبد الله."
+    assert _emailed_letter(client, "I am {{ person.name }}.", "عبد الله") == "I am عبد الله."
 
 
 # A lone surrogate cannot be stored (neither database driver encodes it); it reached pages only as a
