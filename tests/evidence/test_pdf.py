@@ -291,6 +291,18 @@ def test_the_pack_covers_every_request_each_with_its_own_record(client, tmp_path
     assert str(other.pk) not in text
 
 
+def test_the_pack_lists_screenshots_with_their_hashes_without_embedding_them(client, tmp_path):
+    """Bounded work (#16): a pack of many requests would otherwise decode every screenshot of each."""
+    submission = filed_request(screenshots=2)
+    content = content_of(signed_in(client, submission.user).get(reverse("evidence:pack_pdf")))
+    text = " ".join(pdf_text(content, tmp_path).split())
+    assert _images(content, tmp_path) == []
+    for attachment in submission.attachments.all():
+        assert attachment.sha256 in text.replace(" ", "")  # pdftotext may break the hash across lines
+    assert "Screenshot 2, 320 × 200 pixels" in text
+    assert "in this request's own evidence PDF" in text
+
+
 def test_the_pack_without_requests_goes_back_to_the_dashboard(client):
     response = signed_in(client, make_person()).get(reverse("evidence:pack_pdf"))
     assert response.status_code == 302
