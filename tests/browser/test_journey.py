@@ -42,8 +42,9 @@ def assert_accessible(page: Page) -> None:
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
 
-def tab_to(page: Page, selector: str, limit: int = 80) -> None:
-    """Press Tab until the element is focused: proves it is reachable by keyboard."""
+def tab_to(page: Page, selector: str, limit: int = 120) -> None:
+    """Press Tab until the element is focused: proves it is reachable by keyboard (the header's nine
+    language buttons come first)."""
     target = page.locator(selector).first
     for _ in range(limit):
         if target.evaluate("element => element === document.activeElement"):
