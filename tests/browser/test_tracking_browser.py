@@ -212,3 +212,22 @@ def test_a_uk_access_request_paused_for_clarification_shows_its_moved_due_date(l
     shoot(page, "request-pause-explained")
     submission.refresh_from_db()
     assert submission.due_on == datetime.date(2026, 4, 13)
+
+
+def test_the_dashboard_and_a_request_fit_360_px_and_pass_axe_in_every_language(live_server, page):
+    from django.conf import settings
+
+    make_guide()
+    user = make_user("anna@example.org")
+    Plan.objects.create(user=user, data=GERMAN_PLAN)
+    submission = file(track(user))
+    sign_in(page, live_server, "anna@example.org")
+    page.set_viewport_size({"width": 360, "height": 740})
+    for code, _name in settings.LANGUAGES:
+        for path in ("/requests/", f"/requests/{submission.pk}/"):
+            page.goto(f"{live_server.url}{path}?lang={code}")
+            assert page.locator("html").get_attribute("lang") == code
+            page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            assert width <= 360, (code, path, width)
+            assert_accessible(page)
