@@ -29,6 +29,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import pytest
 
 from tests.factories.images import png_bytes
+from tests.factories.processes import PRODUCTION
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -129,6 +130,9 @@ def scale_env() -> Iterator[dict[str, str]]:
             "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
             "EMAIL_URL": "consolemail://",
             "LOG_LEVEL": "WARNING",
+            # The evidence PDFs' certificate, as a deployment provides it (its absence is a check error).
+            "EVIDENCE_PDF_CERT": PRODUCTION["EVIDENCE_PDF_CERT"],
+            "EVIDENCE_PDF_KEY": PRODUCTION["EVIDENCE_PDF_KEY"],
         }
         _manage(env, "migrate", "--no-input")
         _manage(env, "createcachetable")
