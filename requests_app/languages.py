@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import functools
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
@@ -58,7 +59,14 @@ def base_language(language: str | None) -> str:
 
 
 def babel_locale(language: str | None) -> Locale:
-    return Locale.parse(BABEL_LOCALES[base_language(language)])
+    return _locale(base_language(language))
+
+
+@functools.cache
+def _locale(base: str) -> Locale:
+    # Locale.parse builds a new Locale (and checks its data file) on every call: once per language is
+    # enough for every date and number a page formats. Locales are not changed after they are made.
+    return Locale.parse(BABEL_LOCALES[base])
 
 
 def format_date(value: datetime.date, language: str | None = None, style: str = "long", time: str = "") -> str:

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods
 
 from ..guide.content import load_content
 from ..guide.planning import Answers, request_items
+from ..languages import base_language
 from ..models import ActionKind, Attachment, Event, Region, Submission, SubmissionStatus
 from ..web.downloads import download
 from ..wizard import letter_language
@@ -61,7 +62,7 @@ DASHBOARD_FIELDS = (
 
 
 def _language() -> str:
-    return (translation.get_language() or "en").split("-")[0]
+    return base_language(translation.get_language())
 
 
 # --- dashboard ----------------------------------------------------------------------------------
