@@ -10,12 +10,13 @@ import hashlib
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
 # Problems with a key in a record are shown to people on /verify/, so they are in the active language.
 from django.utils.translation import gettext as _
 
 
-def private_key_pem(private_key: Ed25519PrivateKey) -> str:
+def private_key_pem(private_key: PrivateKeyTypes) -> str:
     return private_key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     ).decode("ascii")

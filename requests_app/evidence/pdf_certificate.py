@@ -27,6 +27,8 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from .keys import private_key_pem
+
 DEV_DIRECTORY = "evidence_pdf"
 DEV_CHAIN_FILENAME = "chain.pem"
 DEV_KEY_FILENAME = "leaf-key.pem"
@@ -170,10 +172,8 @@ def pem(*certificates: x509.Certificate) -> str:
     return "".join(c.public_bytes(serialization.Encoding.PEM).decode("ascii") for c in certificates)
 
 
-def key_pem(key: ec.EllipticCurvePrivateKey) -> str:
-    return key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode("ascii")
+# The same PKCS#8 PEM as the record's Ed25519 key, for the PDF certificate's ECDSA key.
+key_pem = private_key_pem
 
 
 TIME_STAMPING = ExtendedKeyUsageOID.TIME_STAMPING
