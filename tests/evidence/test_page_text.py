@@ -94,7 +94,8 @@ def test_an_unsigned_pdf_whose_pages_changed_the_filing_is_not_valid_saying_what
     assert 'data-page-text="invalid"' in section
     assert "Filed, as they state it, in UTC: 31 January 2025, 13:30:00 UTC" in section
     assert "Sent to: Meta Platforms Ireland Limited" in section
-    assert "Request id" not in section  # what still matches is not listed
+    assert "Record id" not in section  # what still matches is not listed
+    assert "Reference:" not in section
     assert "What it proves" in html  # the record itself is intact
     assert "The PDF itself is not signed" in html
 
